@@ -1,0 +1,79 @@
+"""Compute services of every cell -> the host_status of each compute host.
+
+One query per cell per request, whatever the number of servers or hosts: the
+filter asks every cell (in parallel, through nova's scatter-gather) for all
+of its nova-compute service records and computes each host's status once.
+It does not look up the servers' hosts at all: every server view already
+carries ``hostId``, nova's hash of the server's project and host, from which
+:mod:`host_status_ext.hostid` recovers the host among the known ones.
+"""
+
+import collections
+
+from nova import context as nova_context
+from nova.db.main import api as main_db_api
+from nova import servicegroup
+from oslo_log import log as logging
+
+from host_status_ext import status
+
+LOG = logging.getLogger(__name__)
+
+COMPUTE_BINARY = 'nova-compute'
+
+HostStatuses = collections.namedtuple('HostStatuses', ['by_host', 'complete'])
+HostStatuses.__doc__ = """The status of every compute host nova knows of.
+
+``by_host`` maps a host name to its host_status. ``complete`` is False when a
+cell did not answer or failed: a host missing from ``by_host`` may then be in
+that cell, so its servers must get no host_status at all rather than "".
+"""
+
+
+def _compute_services(cell_context):
+    # nova's own DB API, not the Service object: the rows are all the
+    # servicegroup drivers need, and a listing of many hosts should not pay
+    # for building an object per row.
+    return main_db_api.service_get_all_by_binary(
+        cell_context, COMPUTE_BINARY, include_disabled=True)
+
+
+class HostStatusLookup(object):
+    """Resolves the host_status of every compute host, per request."""
+
+    def __init__(self, servicegroup_api=None):
+        # servicegroup.API() loads the driver the operator configured
+        # (``[DEFAULT] servicegroup_driver``): build it once, not per request.
+        self._servicegroup_api = servicegroup_api or servicegroup.API()
+
+    def _state(self, service):
+        return status.ServiceState(
+            disabled=bool(service['disabled']),
+            forced_down=bool(service['forced_down']),
+            is_up=self._servicegroup_api.service_is_up(service))
+
+    def __call__(self, context, timeout):
+        """Return the :class:`HostStatuses` of all cells but cell0.
+
+        :param context: the request's nova context; a copy reading only
+            non-deleted rows is used, so a deleted service counts as none.
+        :param timeout: seconds to wait for the cells.
+        """
+        nova_context.load_cells()
+        cells = [cell for cell in nova_context.CELLS if not cell.is_cell0()]
+        read_context = context.elevated(read_deleted='no')
+        results = nova_context.scatter_gather_cells(
+            read_context, cells, timeout, _compute_services)
+
+        by_host = {}
+        complete = True
+        for cell_uuid, services in results.items():
+            if nova_context.is_cell_failure_sentinel(services):
+                LOG.warning('Cell %s did not return its compute services; '
+                            'its servers get no host_status.', cell_uuid)
+                complete = False
+                continue
+            for service in services:
+                by_host.setdefault(service['host'],
+                                   status.host_status(self._state(service)))
+        return HostStatuses(by_host, complete)

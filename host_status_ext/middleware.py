@@ -1,0 +1,117 @@
+"""The paste filter that adds host_status to nova's server views.
+
+It sits in nova's api-paste.ini right after ``keystonecontext``, so that
+``environ['nova.context']`` holds the caller's context when the response of
+nova's compute API comes back through it. Its data path goes one way:
+nova's response -> is it ours (path, method, status, microversion) -> the
+policy gate -> one lookup of the compute services per cell -> the
+precedence function once per host -> the body written once.
+
+Whatever goes wrong in the filter's own work, nova's response goes out as
+nova made it: the filter never turns a success into an error.
+"""
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+import webob.dec
+
+from host_status_ext import authorization
+from host_status_ext import conf as hse_conf
+from host_status_ext import hostid
+from host_status_ext import lookup
+from host_status_ext import routes
+from host_status_ext import views
+
+LOG = logging.getLogger(__name__)
+CONTEXT_KEY = 'nova.context'
+
+
+class HostStatusFilter(object):
+    """WSGI filter: nova's server views with the specification's host_status.
+    """
+
+    def __init__(self, application, conf=cfg.CONF, host_lookup=None,
+                 gate=None):
+        self.application = application
+        hse_conf.register_opts(conf)
+        self._conf = conf
+        self._host_lookup = host_lookup
+        self._gate = gate or authorization.Gate()
+
+    def _lookup(self):
+        # Built on first use, when nova-api has loaded its configuration
+        # (the servicegroup driver is chosen there), not at paste load.
+        if self._host_lookup is None:
+            self._host_lookup = lookup.HostStatusLookup()
+        return self._host_lookup
+
+    @webob.dec.wsgify
+    def __call__(self, request):
+        try:
+            kind = routes.classify(request)
+        except Exception:
+            LOG.warning('host_status: could not classify %s %s; passing it '
+                        'through.', request.method, request.path,
+                        exc_info=True)
+            kind = None
+        if kind is None:
+            return self.application
+
+        response = request.get_response(self.application)
+        try:
+            body = self._body_with_host_status(request, kind, response)
+        except Exception:
+            LOG.warning('host_status: could not add host_status to %s %s; '
+                        'returning nova\'s response unchanged.',
+                        request.method, request.path, exc_info=True)
+            return response
+        if body is not None:
+            response.body = body
+        return response
+
+    def _body_with_host_status(self, request, kind, response):
+        """The new body of *response*, or None to leave it as it is."""
+        if not routes.wants_host_status(kind, response):
+            return None
+        context = request.environ.get(CONTEXT_KEY)
+        if context is None:
+            LOG.warning('host_status: no %s in the request; is the filter '
+                        'placed after keystonecontext?', CONTEXT_KEY)
+            return None
+
+        document = jsonutils.loads(response.body)
+        if kind is routes.Kind.DETAIL:
+            servers = document['servers']
+            visibility = self._gate.visibility(context)
+            visibilities = [visibility] * len(servers)
+        else:
+            servers = [document['server']]
+            visibilities = [self._gate.visibility(
+                context, project_id=servers[0]['tenant_id'])]
+
+        wanted = [(server, visibility)
+                  for server, visibility in zip(servers, visibilities)
+                  if visibility is not authorization.Visibility.NONE]
+        if not wanted:
+            return None
+
+        host_statuses = None
+        hostids = None
+        if any(views.needs_host(server) for server, _ in wanted):
+            host_statuses = self._lookup()(
+                context, self._conf.host_status_ext.cell_timeout)
+            hostids = hostid.HostIdIndex(host_statuses.by_host)
+
+        changed = False
+        for server, visibility in wanted:
+            value = views.resolve(server, host_statuses, hostids)
+            changed = views.write(server, value, visibility) or changed
+        return jsonutils.dump_as_bytes(document) if changed else None
+
+
+def filter_factory(global_conf, **local_conf):
+    """paste.deploy entry point ``egg:host-status-ext#host_status``."""
+    def _filter(app):
+        return HostStatusFilter(app)
+    return _filter

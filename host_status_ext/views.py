@@ -1,0 +1,62 @@
+"""Write host_status into nova's server views, one server dict at a time.
+
+Pure functions on the decoded body: what a server's host_status is, given
+the statuses of the hosts, and how the field is written so that the caller
+sees exactly what the policy allows and nothing else of the server changes.
+"""
+
+from host_status_ext import status
+
+DELETED = 'DELETED'
+FIELD = 'host_status'
+
+
+def needs_host(server):
+    """Whether *server* can only be resolved by knowing the hosts."""
+    return (bool(server.get('hostId'))
+            and server.get('status') != DELETED)
+
+
+def resolve(server, host_statuses, hostids):
+    """The host_status of one server view, or None if it cannot be known.
+
+    :param host_statuses: a :class:`host_status_ext.lookup.HostStatuses`,
+        or None when no server of the response needed it.
+    :param hostids: a :class:`host_status_ext.hostid.HostIdIndex` over the
+        hosts of *host_statuses*.
+    """
+    if 'hostId' not in server:
+        # A down cell's partial record (microversion >= 2.69): nova knows
+        # nothing of the server's host, and neither does the filter.
+        return None
+    if not needs_host(server):
+        # No host, or a deleted server: nova's own view says "" there too.
+        return status.NONE
+    host = hostids.host(server.get('tenant_id'), server['hostId'])
+    if host is not None:
+        return host_statuses.by_host[host]
+    if host_statuses.complete:
+        # Every cell answered and none has a compute service on that host.
+        return status.NONE
+    return None
+
+
+def write(server, value, visibility):
+    """Set (or withhold) host_status on *server*; True if it changed.
+
+    The filter owns the field: a value nova computed itself is replaced by
+    the filter's (they differ only where the specification's precedence
+    does), kept in place in the dict, and removed where the caller may not
+    see the filter's value.
+    """
+    if value is None:
+        return False
+    if visibility.allows(value):
+        if server.get(FIELD) == value:
+            return False
+        server[FIELD] = value
+        return True
+    if FIELD in server:
+        del server[FIELD]
+        return True
+    return False

@@ -1,0 +1,228 @@
+"""The body rewrite, with webob's Request.blank against a tiny app."""
+
+import json
+
+from nova import utils
+import testtools
+import webob
+import webob.dec
+
+from host_status_ext import authorization
+from host_status_ext import lookup
+from host_status_ext import middleware
+
+
+def view(uuid, host, project='p1', **fields):
+    server = {'id': uuid, 'tenant_id': project, 'status': 'ACTIVE',
+              'hostId': utils.generate_hostid(host, project) if host else ''}
+    server.update(fields)
+    return server
+
+
+class TinyNova(object):
+    """Answers every request with a canned response."""
+
+    def __init__(self, body, status=200, version='2.16',
+                 content_type='application/json'):
+        self.body = body if isinstance(body, bytes) else json.dumps(
+            body).encode()
+        self.status = status
+        self.version = version
+        self.content_type = content_type
+        self.requests = []
+
+    @webob.dec.wsgify
+    def __call__(self, request):
+        self.requests.append(request)
+        resp = webob.Response(status=self.status, body=self.body,
+                              content_type=self.content_type, charset=None)
+        if self.version:
+            resp.headers['OpenStack-API-Version'] = 'compute ' + self.version
+            resp.headers['X-OpenStack-Nova-API-Version'] = self.version
+        resp.headers['x-compute-request-id'] = 'req-1'
+        return resp
+
+
+class FakeLookup(object):
+
+    def __init__(self, by_host, complete=True, error=None):
+        self.result = lookup.HostStatuses(by_host, complete)
+        self.error = error
+        self.calls = 0
+
+    def __call__(self, context, timeout):
+        self.calls += 1
+        if self.error:
+            raise self.error
+        return self.result
+
+
+class FakeGate(object):
+
+    def __init__(self, visibility=authorization.Visibility.ALL):
+        self.result = visibility
+        self.calls = []
+
+    def visibility(self, context, project_id=None):
+        self.calls.append((context, project_id))
+        return self.result
+
+
+class TestHostStatusFilter(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.lookup = FakeLookup({'cmp1': 'UP', 'cmp2': 'DOWN'})
+        self.gate = FakeGate()
+        self.context = object()
+
+    def call(self, app, path='/servers/detail', method='GET', body=None,
+             with_context=True):
+        filt = middleware.HostStatusFilter(app, host_lookup=self.lookup,
+                                           gate=self.gate)
+        request = webob.Request.blank(path, method=method, body=body)
+        if with_context:
+            request.environ['nova.context'] = self.context
+        return request.get_response(filt)
+
+    def assertUntouched(self, app, resp):
+        self.assertEqual(app.status, resp.status_int)
+        self.assertEqual(app.body, resp.body)
+        self.assertEqual(str(len(app.body)), resp.headers['Content-Length'])
+
+    def test_detail_gets_host_status_per_server(self):
+        app = TinyNova({'servers': [view('a', 'cmp1'), view('b', 'cmp2'),
+                                    view('c', None)],
+                        'servers_links': []})
+        resp = self.call(app)
+        self.assertEqual(200, resp.status_int)
+        servers = resp.json_body['servers']
+        self.assertEqual(['UP', 'DOWN', ''],
+                         [s['host_status'] for s in servers])
+        self.assertEqual(str(len(resp.body)), resp.headers['Content-Length'])
+        self.assertEqual('req-1', resp.headers['x-compute-request-id'])
+        self.assertEqual([], resp.json_body['servers_links'])
+        self.assertEqual(1, self.lookup.calls)
+        # One policy decision for a listing, with nova's default target.
+        self.assertEqual([(self.context, None)], self.gate.calls)
+
+    def test_detail_with_project_prefix(self):
+        app = TinyNova({'servers': [view('a', 'cmp1')]})
+        resp = self.call(app, path='/p1/servers/detail')
+        self.assertEqual('UP', resp.json_body['servers'][0]['host_status'])
+
+    def test_show_checks_policy_against_the_server_project(self):
+        app = TinyNova({'server': view('a', 'cmp2', project='owner')})
+        self.lookup = FakeLookup({'cmp2': 'MAINTENANCE'})
+        resp = self.call(app, path='/servers/a')
+        self.assertEqual('MAINTENANCE', resp.json_body['server']['host_status'])
+        self.assertEqual([(self.context, 'owner')], self.gate.calls)
+
+    def test_nova_field_is_replaced_not_duplicated(self):
+        app = TinyNova({'server': view('a', 'cmp2', host_status='UP')})
+        resp = self.call(app, path='/servers/a')
+        self.assertEqual(b'DOWN', resp.body.split(b'"host_status": "')[1][:4])
+        self.assertEqual(1, resp.body.count(b'host_status'))
+
+    def test_update_and_rebuild_from_2_75(self):
+        body = {'server': view('a', 'cmp1')}
+        resp = self.call(TinyNova(body, version='2.75'), path='/servers/a',
+                         method='PUT', body=b'{"server": {"name": "n"}}')
+        self.assertEqual('UP', resp.json_body['server']['host_status'])
+        resp = self.call(TinyNova(body, status=202, version='2.75'),
+                         path='/servers/a/action', method='POST',
+                         body=b'{"rebuild": {"imageRef": "i"}}')
+        self.assertEqual('UP', resp.json_body['server']['host_status'])
+
+    def test_update_below_2_75_untouched(self):
+        app = TinyNova({'server': view('a', 'cmp1')}, version='2.74')
+        resp = self.call(app, path='/servers/a', method='PUT', body=b'{}')
+        self.assertUntouched(app, resp)
+
+    def test_old_microversion_untouched(self):
+        app = TinyNova({'servers': [view('a', 'cmp1')]}, version='2.15')
+        self.assertUntouched(app, self.call(app))
+        self.assertEqual(0, self.lookup.calls)
+
+    def test_no_microversion_header_untouched(self):
+        app = TinyNova({'servers': [view('a', 'cmp1')]}, version=None)
+        self.assertUntouched(app, self.call(app))
+
+    def test_error_untouched(self):
+        app = TinyNova({'itemNotFound': {'code': 404, 'message': 'x'}},
+                       status=404)
+        self.assertUntouched(app, self.call(app, path='/servers/a'))
+
+    def test_non_json_untouched(self):
+        app = TinyNova(b'<html/>', content_type='text/html')
+        self.assertUntouched(app, self.call(app))
+
+    def test_head_and_other_paths_go_straight_to_nova(self):
+        for method, path in (('HEAD', '/servers/a'), ('GET', '/servers'),
+                             ('GET', '/flavors/detail'),
+                             ('POST', '/servers/a/action')):
+            app = TinyNova({'servers': [view('a', 'cmp1')]})
+            body = b'{"reboot": {"type": "HARD"}}' if method == 'POST' else None
+            resp = self.call(app, path=path, method=method, body=body)
+            if method != 'HEAD':
+                self.assertUntouched(app, resp)
+            self.assertEqual(1, len(app.requests))
+        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.gate.calls)
+
+    def test_policy_denies(self):
+        self.gate = FakeGate(authorization.Visibility.NONE)
+        app = TinyNova({'servers': [view('a', 'cmp1')]})
+        self.assertUntouched(app, self.call(app))
+        self.assertEqual(0, self.lookup.calls)
+
+    def test_unknown_only(self):
+        self.gate = FakeGate(authorization.Visibility.UNKNOWN_ONLY)
+        self.lookup = FakeLookup({'cmp1': 'UP', 'cmp2': 'UNKNOWN'})
+        app = TinyNova({'servers': [view('a', 'cmp1'), view('b', 'cmp2')]})
+        servers = self.call(app).json_body['servers']
+        self.assertNotIn('host_status', servers[0])
+        self.assertEqual('UNKNOWN', servers[1]['host_status'])
+
+    def test_no_server_needs_a_lookup(self):
+        app = TinyNova({'servers': [view('a', None),
+                                    view('b', 'cmp1', status='DELETED')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual(['', ''], [s['host_status'] for s in servers])
+        self.assertEqual(0, self.lookup.calls)
+
+    def test_down_cell_servers_get_nothing(self):
+        self.lookup = FakeLookup({'cmp1': 'UP'}, complete=False)
+        partial = {'id': 'p', 'tenant_id': 'p1', 'status': 'UNKNOWN'}
+        app = TinyNova({'servers': [view('a', 'cmp1'), view('b', 'other'),
+                                    partial]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual('UP', servers[0]['host_status'])
+        self.assertNotIn('host_status', servers[1])
+        self.assertEqual(partial, servers[2])
+
+    def test_lookup_failure_returns_nova_response_exactly(self):
+        self.lookup = FakeLookup({}, error=RuntimeError('db gone'))
+        app = TinyNova({'servers': [view('a', 'cmp1', host_status='UP')]})
+        resp = self.call(app)
+        self.assertUntouched(app, resp)
+        self.assertEqual('req-1', resp.headers['x-compute-request-id'])
+
+    def test_malformed_bodies_untouched(self):
+        for body in (b'{not json', b'[]', b'{"servers": 3}',
+                     b'{"servers": [1, 2]}', b'{"server": null}'):
+            app = TinyNova(body)
+            self.assertUntouched(app, self.call(app))
+            app = TinyNova(body)
+            self.assertUntouched(app, self.call(app, path='/servers/a'))
+
+    def test_no_nova_context_untouched(self):
+        app = TinyNova({'servers': [view('a', 'cmp1')]})
+        self.assertUntouched(app, self.call(app, with_context=False))
+        self.assertEqual([], self.gate.calls)
+
+    def test_filter_factory(self):
+        app = TinyNova({})
+        filt = middleware.filter_factory({})(app)
+        self.assertIsInstance(filt, middleware.HostStatusFilter)
+        self.assertIs(app, filt.application)
