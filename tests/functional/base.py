@@ -1,0 +1,165 @@
+"""nova's real WSGI app and services, with this project's filter in its
+paste pipeline, as nova's own functional tests run them."""
+
+import datetime
+import os
+
+import fixtures
+from nova import context as nova_context
+from nova import objects
+from nova import test
+from nova.tests import fixtures as nova_fixtures
+from nova.tests.functional.api import client
+from nova.tests.functional import fixtures as func_fixtures
+from nova.tests.functional import integrated_helpers
+from nova import utils
+from oslo_utils import timeutils
+import yaml
+
+from tests.functional import paste
+
+HOST_STATUS = 'os_compute_api:servers:show:host_status'
+UNKNOWN_ONLY = 'os_compute_api:servers:show:host_status:unknown-only'
+OTHER_PROJECT = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0'
+OPERATOR_POLICY = os.path.join(
+    os.path.dirname(__file__), '..', '..', 'etc', 'policy.yaml')
+NATIVE_UNKNOWN_ONLY = ('nova.api.openstack.compute.views.servers.'
+                       'ViewBuilder._get_host_status_unknown_only')
+
+
+def switch_off_native_host_status(test_case):
+    """Make nova's own view never compute nor show host_status.
+
+    nova 34 decides in this one method whether its view shows the field;
+    with it answering "not allowed", every host_status in a response comes
+    from the filter.
+    """
+    test_case.useFixture(fixtures.MockPatch(NATIVE_UNKNOWN_ONLY,
+                                            return_value=None))
+
+
+class HostStatusTestCase(test.TestCase,
+                         integrated_helpers.InstanceHelperMixin):
+    """Conductor, scheduler, fake-driver computes in two cells, placement,
+    and nova's compute API from an api-paste.ini that holds the filter."""
+
+    NUMBER_OF_CELLS = 2
+    #: compute host -> cell
+    COMPUTES = {'host1': 'cell1', 'host2': 'cell1', 'host3': 'cell2'}
+    #: whether the filter is in the pipeline
+    FILTER = True
+    #: whether nova computes its own host_status too
+    NATIVE = False
+    USE_PROJECT_ID = False
+    API_VERSION = 'v2.1'
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(nova_fixtures.GlanceFixture(self))
+        self.useFixture(nova_fixtures.NeutronFixture(self))
+        self.useFixture(func_fixtures.PlacementFixture())
+        self.policy = self.useFixture(nova_fixtures.RealPolicyFixture())
+        if not self.NATIVE:
+            switch_off_native_host_status(self)
+
+        self.start_service('conductor')
+        self.start_service('scheduler')
+        self.computes = {}
+        for host, cell in sorted(self.COMPUTES.items()):
+            self.computes[host] = self.start_service(
+                'compute', host=host, cell_name=cell)
+
+        self.start_api(filter=self.FILTER)
+
+    def start_api(self, filter=True):
+        """(Re)load nova's compute API from a paste file, with the filter or
+        without it, and make the clients of the test."""
+        if getattr(self, 'api_fixture', None) is not None:
+            self.api_fixture.cleanUp()
+        tmp = self.useFixture(fixtures.TempDir()).path
+        self.flags(api_paste_config=paste.write_paste_ini(tmp, filter),
+                   group='wsgi')
+        self.api_fixture = nova_fixtures.OSAPIFixture(
+            api_version=self.API_VERSION,
+            use_project_id_in_urls=self.USE_PROJECT_ID)
+        self.api_fixture.setUp()
+        self.addCleanup(self.api_fixture.cleanUp)
+        # The owner: a member of the project the servers are created in.
+        self.api = self.api_fixture.api
+        self.admin_api = self.api_fixture.admin_api
+        self.other_api = client.TestOpenStackClient(
+            'stranger', self.api_fixture.base_url.replace(
+                self.api_fixture.project_id, OTHER_PROJECT),
+            project_id=OTHER_PROJECT, roles=['reader', 'member'])
+        for api in (self.api, self.admin_api, self.other_api):
+            api.microversion = '2.16'
+
+    # Policy -----------------------------------------------------------------
+
+    def open_to_owners(self):
+        """Apply the operator's line from this project's etc/policy.yaml."""
+        with open(OPERATOR_POLICY) as f:
+            rules = yaml.safe_load(f)
+        self.policy.set_rules(rules, overwrite=False)
+
+    def set_rules(self, rules):
+        self.policy.set_rules(rules, overwrite=False)
+
+    # Servers and services ----------------------------------------------------
+
+    def boot(self, host, name=None):
+        """A server of the test project on *host*, forced there by admin."""
+        with utils.temporary_mutation(self.admin_api, microversion='2.74'):
+            return self._create_server(name=name or 'on-' + host, host=host,
+                                       networks='none', api=self.admin_api)
+
+    def service_id(self, host):
+        with utils.temporary_mutation(self.admin_api, microversion='2.53'):
+            return self.admin_api.get_services(
+                host=host, binary='nova-compute')[0]['id']
+
+    def update_service(self, host, **body):
+        """os-services PUT (2.53): forced_down and/or status."""
+        service_id = self.service_id(host)
+        with utils.temporary_mutation(self.admin_api, microversion='2.53'):
+            self.admin_api.put_service(service_id, body)
+
+    def force_down(self, host, down=True):
+        self.update_service(host, forced_down=down)
+
+    def disable(self, host, disabled=True):
+        self.update_service(host,
+                            status='disabled' if disabled else 'enabled')
+
+    def stop_heartbeat(self, host):
+        """Stop *host*'s nova-compute and move time past service_down_time.
+        """
+        self.computes[host].stop()
+        later = timeutils.utcnow() + datetime.timedelta(
+            seconds=self.flags_service_down_time() + 1)
+        timeutils.set_time_override(override_time=later)
+        self.addCleanup(timeutils.clear_time_override)
+
+    @staticmethod
+    def flags_service_down_time():
+        from nova import conf
+        return conf.CONF.service_down_time
+
+    def cell_context(self, cell_name):
+        ctxt = nova_context.get_admin_context()
+        return nova_context.target_cell(ctxt, self.cell_mappings[cell_name])
+
+    def compute_service(self, host):
+        with self.cell_context(self.COMPUTES[host]) as cctxt:
+            return objects.Service.get_by_compute_host(cctxt, host)
+
+    # Reading -----------------------------------------------------------------
+
+    def statuses(self, api, **query):
+        """{server name: host_status or None (absent)} from /servers/detail.
+        """
+        return {server['name']: server.get('host_status')
+                for server in api.get_servers(search_opts=query or None)}
+
+    def shown(self, api, server):
+        return api.get_server(server['id']).get('host_status')
