@@ -1,0 +1,99 @@
+"""One-time set-up of the databases and keystone, remembered by markers.
+
+Each step runs the service's own manage command from the venv once; a
+marker under ``<state>/run/done`` skips it on the next ``up`` (these
+commands are idempotent, but each costs seconds of start-up).
+"""
+
+import subprocess
+import uuid
+
+from tools.minicloud import configs
+from tools.minicloud import layout
+
+DONE = layout.RUN / 'done'
+
+
+def _once(step, *cmds):
+    marker = DONE / step
+    if marker.exists():
+        return
+    print('minicloud: %s' % step, flush=True)
+    for cmd in cmds:
+        with open(layout.LOGS / 'bootstrap.log', 'ab') as log:
+            subprocess.run([layout.venv_bin(cmd[0])] + list(cmd[1:]),
+                           check=True, stdout=log, stderr=log,
+                           cwd=str(layout.STATE))
+    DONE.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
+def databases():
+    etc = layout.ETC
+    kconf = ['--config-file', str(etc / 'keystone' / 'keystone.conf')]
+    _once('keystone-db',
+          ['keystone-manage'] + kconf + ['db_sync'],
+          ['keystone-manage'] + kconf + ['fernet_setup', '--keystone-user',
+                                         'root', '--keystone-group', 'root'],
+          ['keystone-manage'] + kconf + ['credential_setup',
+                                         '--keystone-user', 'root',
+                                         '--keystone-group', 'root'],
+          ['keystone-manage'] + kconf + [
+              'bootstrap', '--bootstrap-password', layout.PASSWORD,
+              '--bootstrap-admin-url', layout.KEYSTONE_URL,
+              '--bootstrap-internal-url', layout.KEYSTONE_URL,
+              '--bootstrap-public-url', layout.KEYSTONE_URL,
+              '--bootstrap-region-id', layout.REGION])
+    _once('glance-db', ['glance-manage', '--config-file',
+                        str(etc / 'glance' / 'glance-api.conf'), 'db_sync'])
+    _once('placement-db', ['placement-manage', '--config-file',
+                           str(etc / 'placement' / 'placement.conf'),
+                           'db', 'sync'])
+    _once('neutron-db', ['neutron-db-manage',
+                         '--config-file', str(etc / 'neutron' /
+                                              'neutron.conf'),
+                         '--config-file', str(etc / 'neutron' / 'plugins' /
+                                              'ml2' / 'ml2_conf.ini'),
+                         'upgrade', 'heads'])
+    nconf = ['--config-file', str(layout.NOVA_ETC / 'nova.conf')]
+    _once('nova-db',
+          ['nova-manage'] + nconf + ['api_db', 'sync'],
+          ['nova-manage'] + nconf + ['cell_v2', 'map_cell0',
+                                     '--database_connection',
+                                     layout.db_url('nova_cell0')],
+          ['nova-manage'] + nconf + ['cell_v2', 'create_cell',
+                                     '--name', 'cell1'],
+          ['nova-manage'] + nconf + ['db', 'sync'])
+    for host in layout.COMPUTE_HOSTS:
+        compute_identity(host)
+
+
+def compute_identity(host):
+    """Give a fake compute a stable node identity before its first start.
+
+    NOTE: without ``<state_path>/compute_id`` a restarted fake compute
+    refuses to start ("No local node identity found").
+    """
+    state = configs.compute_state(host)
+    state.mkdir(parents=True, exist_ok=True)
+    ident = state / 'compute_id'
+    if not ident.exists():
+        ident.write_text(str(uuid.uuid5(uuid.NAMESPACE_DNS, host)))
+
+
+def discover_hosts():
+    nconf = ['--config-file', str(layout.NOVA_ETC / 'nova.conf')]
+    with open(layout.LOGS / 'bootstrap.log', 'ab') as log:
+        subprocess.run([layout.venv_bin('nova-manage')] + nconf +
+                       ['cell_v2', 'discover_hosts'], check=True,
+                       stdout=log, stderr=log, cwd=str(layout.STATE))
+
+
+def compute_nodes():
+    """Host names with a compute node record in cell1 (cheap: mysql CLI)."""
+    out = subprocess.run(
+        ['mysql', '-N', '-u', layout.DB_USER, '-p' + layout.PASSWORD,
+         '-h', layout.HOST, '-e',
+         'SELECT host FROM nova.compute_nodes WHERE deleted = 0'],
+        capture_output=True, text=True)
+    return set(out.stdout.split()) if out.returncode == 0 else set()

@@ -1,0 +1,136 @@
+"""up, down, status and restarts: the order in which the pieces start.
+
+Order matters: databases and keystone first (everyone authenticates
+against it), then the other APIs and nova's services together, then the
+computes are discovered into cell1 once they have registered.
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+from tools.minicloud import bootstrap
+from tools.minicloud import configs
+from tools.minicloud import layout
+from tools.minicloud import paste
+from tools.minicloud import procs
+from tools.minicloud import services
+from tools.minicloud import system
+from tools.minicloud import venv
+
+API_TIMEOUT = 120
+COMPUTE_TIMEOUT = 120
+
+
+def in_venv(module, *args):
+    """Run one of our modules with the venv's Python (it has openstacksdk)."""
+    env = dict(os.environ, PYTHONPATH=str(layout.REPO))
+    subprocess.run([layout.venv_bin('python'), '-m', module] + list(args),
+                   check=True, cwd=str(layout.REPO), env=env)
+
+
+def up(plugin=True):
+    t0 = time.monotonic()
+    for d in (layout.STATE, layout.LOGS, layout.RUN, layout.DATA):
+        d.mkdir(parents=True, exist_ok=True)
+    system.install()
+    venv.ensure()
+    system.start()
+    # Every up starts from nova's defaults: no owner line in policy.yaml.
+    configs.write_all(plugin=plugin)
+    bootstrap.databases()
+    services.start('keystone')
+    procs.wait_for(lambda: services.api_ready('keystone'), 'keystone',
+                   API_TIMEOUT)
+    in_venv('tools.minicloud.seed', 'identity')
+    started = [name for name in layout.services() if services.start(name)]
+    for name in layout.APIS:
+        procs.wait_for(lambda n=name: services.api_ready(n), name,
+                       API_TIMEOUT)
+    procs.wait_for(lambda: bootstrap.compute_nodes() >=
+                   set(layout.COMPUTE_HOSTS), 'compute node records',
+                   COMPUTE_TIMEOUT)
+    bootstrap.discover_hosts()
+    in_venv('tools.minicloud.seed', 'resources')
+    print('minicloud: up in %.0f s (%s started; plugin %s); logs in %s'
+          % (time.monotonic() - t0, len(started),
+             'in' if paste.has_filter() else 'NOT in', layout.LOGS),
+          flush=True)
+
+
+def down(wipe=False, machine=False):
+    for name in reversed(layout.services()):
+        if procs.stop(name):
+            print('minicloud: stopped %s' % name, flush=True)
+    if wipe:
+        system.drop_databases()
+        subprocess.run(['rm', '-rf'] + [str(layout.STATE / d) for d in
+                                         ('etc', 'data', 'run', 'logs')])
+    if machine:
+        system.stop()
+
+
+def status():
+    """Print one line per service; return 0 if all run."""
+    missing = 0
+    for name in layout.services():
+        p = procs.pid(name)
+        extra = ''
+        if name in layout.APIS:
+            extra = ' answers %s' % services.url(name) \
+                if p and services.api_ready(name) else ' (no answer)'
+        print('%-22s %s%s' % (name, 'running pid %d' % p if p
+                              else 'stopped', extra if p else ''))
+        missing += not p
+    print('%-22s %s' % ('plugin in paste', paste.has_filter()))
+    return 1 if missing else 0
+
+
+def restart_api(plugin):
+    """Restart nova-api with or without our filter in its pipelines."""
+    paste.write(plugin)
+    procs.stop('nova-api')
+    services.start('nova-api')
+    procs.wait_for(lambda: services.api_ready('nova-api'), 'nova-api',
+                   API_TIMEOUT)
+
+
+def stop_compute(host):
+    return procs.kill('nova-compute@' + host)
+
+
+def start_compute(host):
+    return services.start('nova-compute@' + host)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    import argparse
+    p = argparse.ArgumentParser(prog='python -m tools.minicloud',
+                                description=__doc__)
+    sub = p.add_subparsers(dest='cmd', required=True)
+    u = sub.add_parser('up', help='install what is missing and start all')
+    u.add_argument('--no-plugin', action='store_true',
+                   help="nova's own api-paste.ini, without our filter")
+    d = sub.add_parser('down', help='stop every process of the mini-cloud')
+    d.add_argument('--wipe', action='store_true',
+                   help='also drop its databases and state (keeps venv)')
+    d.add_argument('--machine', action='store_true',
+                   help='also stop MariaDB and RabbitMQ')
+    sub.add_parser('status', help='say what runs')
+    r = sub.add_parser('restart-api', help='restart nova-api')
+    r.add_argument('--no-plugin', action='store_true')
+    sub.add_parser('freeze', help='print the venv for constraints.txt')
+    args = p.parse_args(argv)
+    if args.cmd == 'up':
+        up(plugin=not args.no_plugin)
+    elif args.cmd == 'down':
+        down(wipe=args.wipe, machine=args.machine)
+    elif args.cmd == 'status':
+        return status()
+    elif args.cmd == 'restart-api':
+        restart_api(plugin=not args.no_plugin)
+    elif args.cmd == 'freeze':
+        sys.stdout.write(venv.freeze())
+    return 0

@@ -1,0 +1,75 @@
+"""Where things are and what they are called: the one place for names.
+
+Every other module asks this one for paths, ports and host names, so that
+the launcher, the demo and the end-to-end tests cannot disagree about them.
+"""
+
+import os
+import pathlib
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+STATE = pathlib.Path(os.environ.get('MINICLOUD_DIR', REPO / '.minicloud'))
+VENV = STATE / 'venv'
+ETC = STATE / 'etc'
+LOGS = STATE / 'logs'
+RUN = STATE / 'run'
+DATA = STATE / 'data'
+CONSTRAINTS = pathlib.Path(__file__).resolve().parent / 'constraints.txt'
+
+HOST = '127.0.0.1'
+REGION = 'RegionOne'
+# The password of every account in this throw-away cloud: it listens on
+# loopback only and is wiped by ``down --wipe``.
+PASSWORD = 'minicloud'
+DB_USER = 'minicloud'
+
+# The APIs, each served by uwsgi: name -> (port, WSGI module, config env).
+APIS = {
+    'keystone': (5000, 'keystone.wsgi.api:application',
+                 'OS_KEYSTONE_CONFIG_DIR'),
+    'glance': (9292, 'glance.wsgi.api:application', 'OS_GLANCE_CONFIG_DIR'),
+    'placement': (8778, 'placement.wsgi.api:application',
+                  'OS_PLACEMENT_CONFIG_DIR'),
+    'neutron': (9696, 'neutron.wsgi.api:application',
+                'OS_NEUTRON_CONFIG_DIR'),
+    'nova-api': (8774, 'nova.wsgi.osapi_compute:application',
+                 'OS_NOVA_CONFIG_DIR'),
+}
+
+COMPUTE_HOSTS = ('compute-1', 'compute-2', 'compute-3')
+
+# nova marks a service down once its last heartbeat is older than
+# service_down_time; nova wants it >= 2.5 x report_interval.
+REPORT_INTERVAL = 2
+SERVICE_DOWN_TIME = 6
+
+DATABASES = ('keystone', 'glance', 'placement', 'neutron',
+             'nova_api', 'nova_cell0', 'nova')
+
+# Accounts made by bootstrap: (user, project, role).
+ADMIN = ('admin', 'admin', 'admin')
+OWNER = ('owner', 'demo', 'member')
+STRANGER = ('stranger', 'other', 'member')
+SERVICE_USERS = ('nova', 'glance', 'neutron', 'placement')
+
+KEYSTONE_URL = 'http://%s:%d/v3' % (HOST, APIS['keystone'][0])
+COMPUTE_URL = 'http://%s:%d/v2.1' % (HOST, APIS['nova-api'][0])
+
+NOVA_ETC = ETC / 'nova'
+NOVA_PASTE = NOVA_ETC / 'api-paste.ini'
+NOVA_POLICY = NOVA_ETC / 'policy.yaml'
+
+
+def db_url(name):
+    return 'mysql+pymysql://%s:%s@%s/%s?charset=utf8' % (
+        DB_USER, PASSWORD, HOST, name)
+
+
+def venv_bin(name):
+    return str(VENV / 'bin' / name)
+
+
+def services():
+    """Every process the launcher runs, in start order."""
+    return list(APIS) + ['nova-conductor', 'nova-scheduler'] + [
+        'nova-compute@' + h for h in COMPUTE_HOSTS]

@@ -1,0 +1,115 @@
+"""Plain processes: start in the background, record a pid file, stop, ask.
+
+Each service runs in its own session (process group) so that ``stop``
+ends it and its children (uwsgi workers) and nothing else; the pid files
+under ``<state>/run`` are the only way the launcher finds them again.
+"""
+
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from tools.minicloud import layout
+
+
+def pidfile(name):
+    return layout.RUN / (name + '.pid')
+
+
+def logfile(name):
+    return layout.LOGS / (name + '.log')
+
+
+def pid(name):
+    """The pid of a running service, or None."""
+    try:
+        p = int(pidfile(name).read_text())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(p, 0)
+    except ProcessLookupError:
+        return None
+    # A zombie or a recycled pid is not our service.
+    try:
+        with open('/proc/%d/stat' % p) as f:
+            if f.read().split(')')[-1].split()[0] == 'Z':
+                return None
+        with open('/proc/%d/cmdline' % p, 'rb') as f:
+            if str(layout.STATE).encode() not in f.read():
+                return None
+    except OSError:
+        return None
+    return p
+
+
+def start(name, argv, env=None):
+    """Start ``argv`` as service ``name`` unless it already runs."""
+    if pid(name):
+        return False
+    layout.RUN.mkdir(parents=True, exist_ok=True)
+    layout.LOGS.mkdir(parents=True, exist_ok=True)
+    with open(logfile(name), 'ab') as log:
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            env=dict(os.environ, **(env or {})), cwd=str(layout.STATE),
+            start_new_session=True)
+    pidfile(name).write_text(str(proc.pid))
+    return True
+
+
+def stop(name, timeout=20):
+    """SIGTERM the service's process group, SIGKILL after ``timeout``."""
+    p = pid(name)
+    if p:
+        _signal_group(p, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while pid(name) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if pid(name):
+            _signal_group(p, signal.SIGKILL)
+            time.sleep(0.5)
+    pidfile(name).unlink(missing_ok=True)
+    return bool(p)
+
+
+def kill(name):
+    """SIGKILL, as a crash would: no goodbye to the service group."""
+    p = pid(name)
+    if p:
+        _signal_group(p, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while pid(name) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    pidfile(name).unlink(missing_ok=True)
+    return bool(p)
+
+
+def _signal_group(p, sig):
+    try:
+        os.killpg(p, sig)
+    except ProcessLookupError:
+        pass
+
+
+def http_ok(url, timeout=2.0):
+    """True once something answers HTTP at ``url`` (any status < 500)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status < 500
+    except urllib.error.HTTPError as e:
+        return e.code < 500
+    except OSError:
+        return False
+
+
+def wait_for(check, what, timeout, interval=0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(interval)
+    raise RuntimeError('minicloud: %s not ready after %d s' % (what, timeout))

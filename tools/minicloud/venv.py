@@ -1,0 +1,71 @@
+"""One virtualenv with the whole OpenStack stack and this project.
+
+Built once from PyPI with ``constraints.txt`` (frozen from a working
+install) and reused by every later ``up``: a marker file records the
+constraints it was built with, so a changed constraints file rebuilds it.
+"""
+
+import hashlib
+import subprocess
+import sys
+
+from tools.minicloud import layout
+
+# What the cloud runs; the versions come from constraints.txt.
+STACK = ('nova', 'keystone', 'glance', 'neutron', 'openstack-placement',
+         'python-openstackclient', 'openstacksdk', 'uwsgi', 'PyMySQL',
+         # the e2e tests run inside this venv
+         'stestr', 'testtools', 'fixtures')
+
+MARKER = layout.VENV / '.minicloud-built'
+
+
+def _fingerprint():
+    text = layout.CONSTRAINTS.read_bytes() if layout.CONSTRAINTS.exists() \
+        else b''
+    return hashlib.sha256(text + ' '.join(STACK).encode()).hexdigest()
+
+
+def _pip(*args):
+    subprocess.run([layout.venv_bin('python'), '-m', 'pip', '-q',
+                    '--disable-pip-version-check'] + list(args), check=True)
+
+
+def ensure():
+    """Build the venv if it is missing or stale; always (re)install us.
+
+    The project is installed editable so the paste entry point
+    ``egg:host-status-ext#host_status`` resolves to the working tree.
+    """
+    if not (MARKER.exists() and MARKER.read_text() == _fingerprint()):
+        print('minicloud: building %s (a few minutes)' % layout.VENV,
+              flush=True)
+        if not (layout.VENV / 'bin' / 'python').exists():
+            subprocess.run([sys.executable, '-m', 'venv', str(layout.VENV)],
+                           check=True)
+        cons = ['-c', str(layout.CONSTRAINTS)] \
+            if layout.CONSTRAINTS.exists() else []
+        _pip('install', *cons, *STACK)
+        _pip('install', '--no-deps', '-e', str(layout.REPO))
+        MARKER.write_text(_fingerprint())
+    elif not _project_installed():
+        _pip('install', '--no-deps', '-e', str(layout.REPO))
+
+
+def _project_installed():
+    probe = ('import importlib.metadata as m, sys; '
+             'eps = m.entry_points(group="paste.filter_factory"); '
+             'sys.exit(0 if any(e.name == "host_status" and '
+             'e.dist.name == "host-status-ext" for e in eps) else 1)')
+    return subprocess.run([layout.venv_bin('python'), '-c', probe]
+                          ).returncode == 0
+
+
+def freeze():
+    """Print the venv's packages, for refreshing constraints.txt."""
+    out = subprocess.run([layout.venv_bin('python'), '-m', 'pip', 'freeze',
+                          '--exclude-editable'], check=True,
+                         capture_output=True, text=True).stdout
+    return ("# The mini-cloud's venv (tools/minicloud), frozen from a working"
+            " install:\n# python -m tools.minicloud freeze > "
+            "tools/minicloud/constraints.txt\n" + out)
