@@ -7,6 +7,8 @@ Options live in nova's own configuration (nova.conf), in the
 
 from oslo_config import cfg
 
+from host_status_ext.notifier import conf as notifier_conf
+
 GROUP = cfg.OptGroup(
     'host_status_ext',
     title='host_status API filter options',
@@ -32,4 +34,5 @@ def register_opts(conf):
 
 
 def list_opts():
-    return [(GROUP, API_OPTS)]
+    # NOTE: the notifier's options (its own process) share the namespace.
+    return [(GROUP, API_OPTS)] + notifier_conf.list_opts()

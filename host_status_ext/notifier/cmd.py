@@ -34,8 +34,9 @@ def main(argv=None):
     svc = service.HostStatusNotifierService(
         factory.make_manager(CONF, notifier),
         CONF.host_status_notifier.poll_interval)
+    opts = CONF.host_status_notifier
     LOG.info('host-status-notifier starting: poll every %.2f s, state in %s, '
-             'service_down_time %d s.', CONF.host_status_notifier.poll_interval,
-             CONF.host_status_notifier.state_file, CONF.service_down_time)
+             'service_down_time %d s.', opts.poll_interval, opts.state_file,
+             CONF.service_down_time)
     launcher = oslo_service.launch(CONF, svc, restart_method='mutate')
     launcher.wait()

@@ -11,12 +11,12 @@ from nova import context as nova_context
 from nova import objects
 from nova import test
 from nova.tests.functional import fixtures as func_fixtures
+import oslo_messaging
 from oslo_utils.fixture import uuidsentinel as uuids
 from oslo_utils import timeutils
-import oslo_messaging
 
-from host_status_ext.notifier import factory
 from host_status_ext.notifier import conf as notifier_conf
+from host_status_ext.notifier import factory
 from host_status_ext.notifier import objects as notifier_objects
 
 CONF = test.CONF

@@ -2,10 +2,11 @@
 comes back, nothing is emitted twice, and a crash in the middle of a host's
 notifications loses nothing."""
 
+import os
 import time
 
-from host_status_ext import status
 from host_status_ext.notifier import service
+from host_status_ext import status
 from tests.functional.notifier import base
 
 
@@ -113,7 +114,6 @@ class TestServiceLoop(base.NotifierTestCase):
         return svc
 
     def wait_for_state_file(self, timeout=10.0):
-        import os
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if os.path.exists(base.CONF.host_status_notifier.state_file):

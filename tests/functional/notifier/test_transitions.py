@@ -1,6 +1,11 @@
 """Each transition of a host's host_status, in two cells, one event per
 server, and silence when nothing changes."""
 
+import os
+
+from nova import objects
+from nova import utils
+
 from host_status_ext import status
 from tests.functional.notifier import base
 
@@ -106,12 +111,10 @@ class TestTransitions(base.NotifierTestCase):
         self.assertEqual(base.uuids.user, data['user_id'])
         # The host name is nowhere in the message, hostId is nova's hash.
         self.assertNotIn('host3', repr(payload))
-        from nova import utils
         self.assertEqual(utils.generate_hostid('host3', base.uuids.project),
                          data['host_id'])
 
     def test_deleted_server_not_notified(self):
-        from nova import objects
         with self.cell_ctxt('host1') as cctxt:
             objects.Instance.get_by_uuid(
                 cctxt, self.servers['host1'][0]).destroy()
@@ -122,5 +125,4 @@ class TestTransitions(base.NotifierTestCase):
         self.assertNotIn(gone, self.events_by_server())
 
     def _state_mtime(self):
-        import os
         return os.stat(self.state_dir + '/state.json').st_mtime_ns

@@ -1,0 +1,43 @@
+"""Options, the config generator hook and the console script."""
+
+import configparser
+import os
+
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+import testtools
+
+from host_status_ext.notifier import conf
+from host_status_ext.notifier import factory
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))))
+
+
+class TestConf(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.conf = self.useFixture(config_fixture.Config(cfg.ConfigOpts()))
+        conf.register_opts(self.conf.conf)
+
+    def test_list_opts(self):
+        [(group, opts)] = conf.list_opts()
+        self.assertEqual('host_status_notifier', group.name)
+        self.assertEqual(
+            ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
+             'state_file', 'driver', 'topics', 'publisher_host'],
+            [o.name for o in opts])
+
+    def test_publisher_id(self):
+        self.conf.config(publisher_host='box', group='host_status_notifier')
+        self.assertEqual('host-status-notifier:box',
+                         factory.publisher_id(self.conf.conf))
+
+    def test_console_script_is_declared(self):
+        parser = configparser.ConfigParser()
+        parser.read(os.path.join(ROOT, 'setup.cfg'))
+        scripts = parser['entry_points']['console_scripts']
+        self.assertIn(
+            'host-status-notifier = host_status_ext.notifier.cmd:main',
+            scripts)
