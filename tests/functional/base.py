@@ -55,7 +55,7 @@ class HostStatusTestCase(test.TestCase,
 
     def setUp(self):
         super().setUp()
-        self.useFixture(nova_fixtures.GlanceFixture(self))
+        self.glance = self.useFixture(nova_fixtures.GlanceFixture(self))
         self.useFixture(nova_fixtures.NeutronFixture(self))
         self.useFixture(func_fixtures.PlacementFixture())
         self.policy = self.useFixture(nova_fixtures.RealPolicyFixture())
@@ -163,3 +163,18 @@ class HostStatusTestCase(test.TestCase,
 
     def shown(self, api, server):
         return api.get_server(server['id']).get('host_status')
+
+    def silence(self, host):
+        """Make *host* UNKNOWN now, without moving the clock.
+
+        Stops its nova-compute and dates its last heartbeat further back
+        than service_down_time, which is what nova's DB servicegroup driver
+        sees of a host that stopped reporting.
+        """
+        self.computes[host].stop()
+        service = self.compute_service(host)
+        service.last_seen_up = timeutils.utcnow() - datetime.timedelta(
+            seconds=self.flags_service_down_time() * 2)
+        with self.cell_context(self.COMPUTES[host]) as cctxt:
+            service._context = cctxt
+            service.save()
