@@ -1,0 +1,83 @@
+"""The steps the demo shows and the e2e tests assert, in one place.
+
+Runs in the venv (openstacksdk). Operator actions go through the admin's
+connection; nothing here decides what a result should be.
+"""
+
+import time
+
+from tools.minicloud import cloud
+from tools.minicloud import layout
+from tools.minicloud import procs
+from tools.minicloud import seed
+
+BOOT_TIMEOUT = 120
+
+
+def compute_service(admin, host):
+    for svc in admin.compute.services(binary='nova-compute', host=host):
+        return svc
+    raise LookupError('no nova-compute service on %s' % host)
+
+
+def set_forced_down(admin, host, down):
+    svc = compute_service(admin, host)
+    admin.compute.update_service_forced_down(svc, host, 'nova-compute',
+                                             forced=down)
+
+
+def set_disabled(admin, host, disabled, reason='minicloud maintenance'):
+    svc = compute_service(admin, host)
+    if disabled:
+        admin.compute.disable_service(svc, host, 'nova-compute',
+                                      disabled_reason=reason)
+    else:
+        admin.compute.enable_service(svc, host, 'nova-compute')
+
+
+def heal(admin):
+    """Every compute enabled, not forced down, and its process running."""
+    for host in layout.COMPUTE_HOSTS:
+        svc = compute_service(admin, host)
+        if svc.is_forced_down:
+            set_forced_down(admin, host, False)
+        if svc.status == 'disabled':
+            set_disabled(admin, host, False)
+        cloud.start_compute(host)
+
+
+def stop_compute(host):
+    """Kill the host's nova-compute (SIGKILL, as a crash): no more
+    heartbeats, so nova's servicegroup calls it down after
+    service_down_time."""
+    return cloud.stop_compute(host)
+
+
+def start_compute(host):
+    return cloud.start_compute(host)
+
+
+def compute_running(host):
+    return procs.pid('nova-compute@' + host) is not None
+
+
+def boot(owner, name, host):
+    """Boot one server for the owner on ``host``; wait for ACTIVE."""
+    image = owner.image.find_image(seed.IMAGE)
+    flavor = owner.compute.find_flavor(seed.FLAVOR)
+    server = owner.compute.create_server(
+        name=name, image_id=image.id, flavor_id=flavor.id,
+        networks='none', host=host)
+    return owner.compute.wait_for_server(server, wait=BOOT_TIMEOUT,
+                                         interval=1)
+
+
+def delete_named(conn, prefix, wait=60):
+    """Delete the caller's servers whose name starts with ``prefix``."""
+    doomed = [s for s in conn.compute.servers() if s.name.startswith(prefix)]
+    for s in doomed:
+        conn.compute.delete_server(s, ignore_missing=True)
+    deadline = time.monotonic() + wait
+    for s in doomed:
+        left = max(1, int(deadline - time.monotonic()))
+        conn.compute.wait_for_delete(s, wait=left, interval=1)
