@@ -30,14 +30,6 @@ that cell, so its servers must get no host_status at all rather than "".
 """
 
 
-def _compute_services(cell_context):
-    # nova's own DB API, not the Service object: the rows are all the
-    # servicegroup drivers need, and a listing of many hosts should not pay
-    # for building an object per row.
-    return main_db_api.service_get_all_by_binary(
-        cell_context, COMPUTE_BINARY, include_disabled=True)
-
-
 class HostStatusLookup(object):
     """Resolves the host_status of every compute host, per request."""
 
@@ -45,6 +37,14 @@ class HostStatusLookup(object):
         # servicegroup.API() loads the driver the operator configured
         # (``[DEFAULT] servicegroup_driver``): build it once, not per request.
         self._servicegroup_api = servicegroup_api or servicegroup.API()
+
+    def _compute_services(self, cell_context):
+        """All nova-compute service records of one cell: one query."""
+        # nova's own DB API, not the Service object: the rows are all the
+        # servicegroup drivers need, and a listing of many hosts should not
+        # pay for building an object per row.
+        return main_db_api.service_get_all_by_binary(
+            cell_context, COMPUTE_BINARY, include_disabled=True)
 
     def _state(self, service):
         return status.ServiceState(
@@ -63,7 +63,7 @@ class HostStatusLookup(object):
         cells = [cell for cell in nova_context.CELLS if not cell.is_cell0()]
         read_context = context.elevated(read_deleted='no')
         results = nova_context.scatter_gather_cells(
-            read_context, cells, timeout, _compute_services)
+            read_context, cells, timeout, self._compute_services)
 
         by_host = {}
         complete = True

@@ -178,3 +178,9 @@ class HostStatusTestCase(test.TestCase,
         with self.cell_context(self.COMPUTES[host]) as cctxt:
             service._context = cctxt
             service.save()
+
+
+def lookup_compute_services():
+    """The real per-cell query of the filter, for tests that wrap it."""
+    from host_status_ext import lookup
+    return lookup.HostStatusLookup._compute_services

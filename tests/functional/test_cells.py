@@ -1,0 +1,94 @@
+"""Servers in two cells; a cell that is down, fails or is slow."""
+
+import time
+
+import fixtures
+from nova import objects
+from nova.tests import fixtures as nova_fixtures
+from nova import utils
+from oslo_db import exception as db_exc
+
+from tests.functional import base
+
+COMPUTE_SERVICES = ('host_status_ext.lookup.HostStatusLookup.'
+                    '_compute_services')
+
+
+class TestCells(base.HostStatusTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.in_cell1 = self.boot('host1', name='in-cell1')
+        self.in_cell2 = self.boot('host3', name='in-cell2')
+
+    def test_each_server_gets_its_own_cell_host_status(self):
+        self.force_down('host3')
+        self.disable('host1')
+        self.assertEqual({'in-cell1': 'MAINTENANCE', 'in-cell2': 'DOWN'},
+                         self.statuses(self.admin_api))
+        self.assertEqual('DOWN', self.shown(self.admin_api, self.in_cell2))
+
+    def test_down_cell(self):
+        cell2 = self.cell_mappings['cell2']
+        with nova_fixtures.DownCellFixture([cell2]):
+            # Below 2.69 nova skips the down cell's servers.
+            self.assertEqual({'in-cell1': 'UP'},
+                             self.statuses(self.admin_api))
+            # From 2.69 nova lists them as partial records: no host_status.
+            with utils.temporary_mutation(self.admin_api,
+                                          microversion='2.69'):
+                servers = {s['id']: s for s in self.admin_api.get_servers()}
+                partial = servers[self.in_cell2['id']]
+                self.assertEqual('UNKNOWN', partial['status'])
+                self.assertNotIn('host_status', partial)
+                self.assertEqual(
+                    'UP', servers[self.in_cell1['id']]['host_status'])
+                shown = self.admin_api.get_server(self.in_cell2['id'])
+                self.assertNotIn('host_status', shown)
+
+    def _fail_in(self, cell_name, failure):
+        real = base.lookup_compute_services()
+        cell_uuid = self.cell_mappings[cell_name].uuid
+
+        def compute_services(lookup, cell_context):
+            if cell_context.cell_uuid == cell_uuid:
+                return failure()
+            return real(lookup, cell_context)
+        self.useFixture(fixtures.MonkeyPatch(COMPUTE_SERVICES,
+                                             compute_services))
+
+    def _raise(self):
+        raise db_exc.DBConnectionError('cell2 is unreachable')
+
+    def test_a_cell_that_errors_only_for_the_filter(self):
+        self._fail_in('cell2', self._raise)
+        # nova answers for both cells; the filter can vouch only for cell1.
+        self.assertEqual({'in-cell1': 'UP', 'in-cell2': None},
+                         self.statuses(self.admin_api))
+        self.assertIsNone(self.shown(self.admin_api, self.in_cell2))
+        self.assertEqual('UP', self.shown(self.admin_api, self.in_cell1))
+
+    def test_a_cell_slower_than_cell_timeout(self):
+        self.flags(cell_timeout=1, group='host_status_ext')
+
+        def slow():
+            time.sleep(3)
+            return []
+        self._fail_in('cell2', slow)
+        self.assertEqual({'in-cell1': 'UP', 'in-cell2': None},
+                         self.statuses(self.admin_api))
+
+    def test_every_cell_but_cell0_is_asked_once(self):
+        seen = []
+        real = base.lookup_compute_services()
+
+        def compute_services(lookup, cell_context):
+            seen.append(cell_context.cell_uuid)
+            return real(lookup, cell_context)
+        self.useFixture(fixtures.MonkeyPatch(COMPUTE_SERVICES,
+                                             compute_services))
+        self.statuses(self.admin_api)
+        self.assertEqual(
+            sorted(self.cell_mappings[c].uuid for c in ('cell1', 'cell2')),
+            sorted(seen))
+        self.assertNotIn(objects.CellMapping.CELL0_UUID, seen)
