@@ -37,8 +37,18 @@ def up(plugin=True):
     system.install()
     venv.ensure()
     system.start()
+    if not bootstrap.DONE.exists():
+        # A new state folder (a fresh clone, or after down --wipe): start
+        # from empty databases, not from another state folder's leftovers.
+        system.drop_databases()
+    system.create_databases()
     # Every up starts from nova's defaults: no owner line in policy.yaml.
+    paste_before = layout.NOVA_PASTE.read_text() \
+        if layout.NOVA_PASTE.exists() else None
     configs.write_all(plugin=plugin)
+    if paste_before != layout.NOVA_PASTE.read_text():
+        # A running nova-api would keep the pipeline it loaded.
+        procs.stop('nova-api')
     bootstrap.databases()
     services.start('keystone')
     procs.wait_for(lambda: services.api_ready('keystone'), 'keystone',

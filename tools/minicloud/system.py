@@ -79,7 +79,7 @@ def _wait(check, what, timeout):
 
 
 def start():
-    """Start MariaDB and RabbitMQ on loopback, then the databases and user."""
+    """Start MariaDB and RabbitMQ, bound to loopback."""
     changed = _write_if_changed('/etc/mysql/mariadb.conf.d/99-minicloud.cnf',
                                 MARIADB_CNF)
     if changed or not _mariadb_up():
@@ -94,6 +94,10 @@ def start():
         _run(['service', 'rabbitmq-server', 'start'],
              stdout=subprocess.DEVNULL)
     _wait(_rabbit_up, 'RabbitMQ', 120)
+
+
+def create_databases():
+    """The services' databases and their user, if missing."""
     sql = ["CREATE USER IF NOT EXISTS '{u}'@'127.0.0.1' IDENTIFIED BY '{p}';",
            "CREATE USER IF NOT EXISTS '{u}'@'localhost' IDENTIFIED BY '{p}';"]
     for db in layout.DATABASES:
