@@ -71,19 +71,18 @@ class HostStatusTestCase(test.TestCase,
 
         self.start_api(filter=self.FILTER)
 
-    def start_api(self, filter=True):
+    def start_api(self, filter=True, api_version=None):
         """(Re)load nova's compute API from a paste file, with the filter or
         without it, and make the clients of the test."""
-        if getattr(self, 'api_fixture', None) is not None:
-            self.api_fixture.cleanUp()
+        self.stop_api()
         tmp = self.useFixture(fixtures.TempDir()).path
         self.flags(api_paste_config=paste.write_paste_ini(tmp, filter),
                    group='wsgi')
         self.api_fixture = nova_fixtures.OSAPIFixture(
-            api_version=self.API_VERSION,
+            api_version=api_version or self.API_VERSION,
             use_project_id_in_urls=self.USE_PROJECT_ID)
         self.api_fixture.setUp()
-        self.addCleanup(self.api_fixture.cleanUp)
+        self.addCleanup(self.stop_api)
         # The owner: a member of the project the servers are created in.
         self.api = self.api_fixture.api
         self.admin_api = self.api_fixture.admin_api
@@ -93,6 +92,11 @@ class HostStatusTestCase(test.TestCase,
             project_id=OTHER_PROJECT, roles=['reader', 'member'])
         for api in (self.api, self.admin_api, self.other_api):
             api.microversion = '2.16'
+
+    def stop_api(self):
+        if getattr(self, 'api_fixture', None) is not None:
+            self.api_fixture.cleanUp()
+            self.api_fixture = None
 
     # Policy -----------------------------------------------------------------
 
@@ -184,3 +188,9 @@ def lookup_compute_services():
     """The real per-cell query of the filter, for tests that wrap it."""
     from host_status_ext import lookup
     return lookup.HostStatusLookup._compute_services
+
+
+def paste_config():
+    """The api-paste.ini the running test's API was loaded from."""
+    from nova import conf
+    return conf.CONF.wsgi.api_paste_config
