@@ -1,0 +1,174 @@
+"""The walk-through: host_status as a server's owner sees it (``tox -e demo``).
+
+Set-up and the operator's actions go through openstacksdk in this one
+process; what the owner (or another user) sees is printed by the real
+``openstack`` CLI, as a person would run it. The two latencies are timed
+on the raw API (polled every 50 ms), not through the CLI's start-up.
+"""
+
+import shlex
+import subprocess
+import sys
+import time
+
+from tools.minicloud import client
+from tools.minicloud import layout
+from tools.minicloud import policy
+from tools.minicloud import scenario
+
+WEB, DB = 'demo-web', 'demo-db'
+HOST_WALK, HOST_CRASH = layout.COMPUTE_HOSTS[0], layout.COMPUTE_HOSTS[1]
+SHOW = ['--os-compute-api-version', '2.16', 'server', 'show',
+        '-c', 'name', '-c', 'status', '-c', 'host_status']
+LIST = ['--os-compute-api-version', '2.16', 'server', 'list', '--long',
+        '-c', 'Name', '-c', 'Status', '-c', 'Host Status']
+
+
+def say(text=''):
+    print(text, flush=True)
+
+
+def step(title):
+    say()
+    say('== %s' % title)
+
+
+def cli(account, *args):
+    """Run ``openstack`` as ``account``; print the command and its output."""
+    say('[%s@%s]$ openstack %s' % (account[0], account[1],
+                                   ' '.join(shlex.quote(a) for a in args)))
+    out = subprocess.run([layout.venv_bin('openstack')] + list(args),
+                         env=client.cli_env(account), capture_output=True,
+                         text=True, timeout=120)
+    say((out.stdout + out.stderr).rstrip() or '(nothing: no servers)')
+
+
+def operator(command):
+    say('[operator] %s' % command)
+
+
+def main():
+    admin = client.connect(layout.ADMIN)
+    owner = client.connect(layout.OWNER)
+    owner_s = client.session(layout.OWNER)
+    admin_s = client.session(layout.ADMIN)
+
+    step('Set-up: nova policy defaults, every compute up, two servers of '
+         'user "owner" (project "demo"), booted with --nic none')
+    policy.write(owner_line=False)
+    scenario.heal(admin)
+    scenario.delete_named(owner, 'demo-')
+    ids = {}
+    for name, host in ((WEB, HOST_WALK), (DB, HOST_CRASH)):
+        ids[name] = scenario.boot(owner, name, host).id
+        say('%s on %s: ACTIVE' % (name, host))
+    for sid in ids.values():
+        client.poll(lambda s=sid: client.host_status_of(admin_s, s), 'UP',
+                    90, interval=0.5)
+    say('service_down_time = %d s, report_interval = %d s; plugin in '
+        'nova-api\'s api-paste.ini: %s' % (
+            layout.SERVICE_DOWN_TIME, layout.REPORT_INTERVAL,
+            'yes' if 'host_status' in layout.NOVA_PASTE.read_text()
+            else 'NO'))
+
+    step('1. The owner, nova\'s default policy: no host_status')
+    cli(layout.OWNER, *SHOW, WEB)
+    cli(layout.OWNER, *LIST)
+    raw = client.get_servers(owner_s, server_id=ids[WEB])[0]
+    say('(openstackclient prints None for a field the API did not send; '
+        'the raw 2.16 response has host_status: %s)'
+        % ('yes' if 'host_status' in raw else 'no'))
+
+    step('2. The operator opens host_status to owners in nova\'s '
+         'policy.yaml')
+    operator('echo \'"%s": "rule:admin_or_owner"\' >> %s'
+             % (policy.HOST_STATUS, layout.NOVA_POLICY))
+    policy.write(owner_line=True)
+    cli(layout.OWNER, *SHOW, WEB)
+    cli(layout.OWNER, *LIST)
+
+    step('3. %s: UP -> DOWN -> UP -> MAINTENANCE -> UP' % HOST_WALK)
+    operator('openstack compute service set --down %s nova-compute'
+             % HOST_WALK)
+    scenario.set_forced_down(admin, HOST_WALK, True)
+    down_latency = client.poll(
+        lambda: client.host_status_of(owner_s, ids[WEB]), 'DOWN', 10)
+    cli(layout.OWNER, *SHOW, WEB)
+    operator('openstack compute service set --up %s nova-compute'
+             % HOST_WALK)
+    scenario.set_forced_down(admin, HOST_WALK, False)
+    client.poll(lambda: client.host_status_of(owner_s, ids[WEB]), 'UP', 10)
+    cli(layout.OWNER, *SHOW, WEB)
+    operator('openstack compute service set --disable --disable-reason '
+             'maintenance %s nova-compute' % HOST_WALK)
+    scenario.set_disabled(admin, HOST_WALK, True)
+    client.poll(lambda: client.host_status_of(owner_s, ids[WEB]),
+                'MAINTENANCE', 10)
+    cli(layout.OWNER, *SHOW, WEB)
+    operator('openstack compute service set --enable %s nova-compute'
+             % HOST_WALK)
+    scenario.set_disabled(admin, HOST_WALK, False)
+    client.poll(lambda: client.host_status_of(owner_s, ids[WEB]), 'UP', 10)
+    cli(layout.OWNER, *SHOW, WEB)
+
+    step('4. %s: UP -> UNKNOWN (its nova-compute killed) -> UP (started '
+         'again)' % HOST_CRASH)
+    operator('kill -9 <nova-compute of %s>' % HOST_CRASH)
+    scenario.stop_compute(HOST_CRASH)
+    unknown_latency = client.poll(
+        lambda: client.host_status_of(owner_s, ids[DB]), 'UNKNOWN',
+        layout.SERVICE_DOWN_TIME * 3 + 10)
+    cli(layout.OWNER, *LIST)
+    operator('start nova-compute on %s again' % HOST_CRASH)
+    scenario.start_compute(HOST_CRASH)
+    client.poll(lambda: client.host_status_of(owner_s, ids[DB]), 'UP', 90,
+                interval=0.5)
+    cli(layout.OWNER, *LIST)
+
+    step('5. A user of another project sees none of the owner\'s servers')
+    cli(layout.STRANGER, *LIST)
+    cli(layout.STRANGER, *SHOW, ids[WEB])
+
+    step('6. Without the policy line: the admin sees host_status, the owner '
+         'does not')
+    operator('remove the "%s" line from %s' % (policy.HOST_STATUS,
+                                               layout.NOVA_POLICY))
+    policy.write(owner_line=False)
+    cli(layout.ADMIN, *SHOW, ids[WEB])
+    cli(layout.OWNER, *SHOW, WEB)
+
+    step('7. The plugin at work: %s both disabled and forced down' %
+         HOST_WALK)
+    policy.write(owner_line=True)
+    operator('openstack compute service set --disable --down %s '
+             'nova-compute' % HOST_WALK)
+    scenario.set_disabled(admin, HOST_WALK, True)
+    scenario.set_forced_down(admin, HOST_WALK, True)
+    cli(layout.OWNER, *SHOW, WEB)
+    say('(MAINTENANCE overrides DOWN in the specification; nova\'s own '
+        'host_status says DOWN here)')
+    scenario.set_forced_down(admin, HOST_WALK, False)
+    scenario.set_disabled(admin, HOST_WALK, False)
+    policy.write(owner_line=False)
+
+    step('Latencies (owner\'s GET /servers/{id} at 2.16, polled every '
+         '50 ms)')
+    say('force-down call returned -> owner sees DOWN:   %6.3f s'
+        % down_latency)
+    say('nova-compute killed      -> owner sees UNKNOWN: %6.3f s '
+        '(service_down_time = %d s, report_interval = %d s)'
+        % (unknown_latency, layout.SERVICE_DOWN_TIME,
+           layout.REPORT_INTERVAL))
+    say('(nova counts service_down_time from the last heartbeat, which came '
+        'up to report_interval before the kill; each poll is one API call)')
+    say()
+    say('The mini-cloud is still running (policy back to nova\'s defaults).'
+        ' Stop it with: python -m tools.minicloud down')
+    return 0
+
+
+if __name__ == '__main__':
+    t0 = time.monotonic()
+    rc = main()
+    say('(demo took %.0f s)' % (time.monotonic() - t0))
+    sys.exit(rc)
