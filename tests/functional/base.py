@@ -27,15 +27,15 @@ NATIVE_UNKNOWN_ONLY = ('nova.api.openstack.compute.views.servers.'
                        'ViewBuilder._get_host_status_unknown_only')
 
 
-def switch_off_native_host_status(test_case):
-    """Make nova's own view never compute nor show host_status.
+def native_host_status_off():
+    """A fixture under which nova's own view never computes nor shows
+    host_status.
 
     nova 34 decides in this one method whether its view shows the field;
     with it answering "not allowed", every host_status in a response comes
     from the filter.
     """
-    test_case.useFixture(fixtures.MockPatch(NATIVE_UNKNOWN_ONLY,
-                                            return_value=None))
+    return fixtures.MockPatch(NATIVE_UNKNOWN_ONLY, return_value=None)
 
 
 class HostStatusTestCase(test.TestCase,
@@ -60,7 +60,7 @@ class HostStatusTestCase(test.TestCase,
         self.useFixture(func_fixtures.PlacementFixture())
         self.policy = self.useFixture(nova_fixtures.RealPolicyFixture())
         if not self.NATIVE:
-            switch_off_native_host_status(self)
+            self.useFixture(native_host_status_off())
 
         self.start_service('conductor')
         self.start_service('scheduler')
