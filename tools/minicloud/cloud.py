@@ -70,9 +70,9 @@ def up(plugin=True):
 
 
 def down(wipe=False, machine=False):
-    for name in reversed(layout.services()):
-        if procs.stop(name):
-            print('minicloud: stopped %s' % name, flush=True)
+    stopped = procs.stop_many(list(reversed(layout.services())))
+    print('minicloud: stopped %s' % (', '.join(stopped) or 'nothing'),
+          flush=True)
     if wipe:
         system.drop_databases()
         subprocess.run(['rm', '-rf'] + [str(layout.STATE / d) for d in

@@ -136,6 +136,7 @@ def main(argv=None):
     finally:
         policy.write(owner_line=False)
         cloud.restart_api(True)
+        scenario.delete_named(owner, PREFIX)
 
     print()
     print('GET /servers/detail at 2.16, %d clients, %.0f s per phase '

@@ -72,6 +72,10 @@ def resources():
         conn.image.create_image(
             name=IMAGE, disk_format='raw', container_format='bare',
             visibility='public', data=io.BytesIO(b'\0' * 1024))
+    # The demo, the tests and the load run each boot their own servers.
+    for user, project, _ in (layout.OWNER, layout.STRANGER):
+        conn.set_compute_quotas(project, instances=100, cores=200,
+                                ram=100 * 1024)
     # NOTE: right after neutron starts, GET /v2.0/ports fails until another
     # query has run; nova-api lists ports when it shows servers.
     list(conn.network.networks())
