@@ -32,6 +32,10 @@ def in_venv(module, *args):
 
 def up(plugin=True):
     t0 = time.monotonic()
+
+    def mark(what):
+        print('minicloud: %-28s %5.1f s' % (what, time.monotonic() - t0),
+              flush=True)
     for d in (layout.STATE, layout.LOGS, layout.RUN, layout.DATA):
         d.mkdir(parents=True, exist_ok=True)
     system.install()
@@ -42,6 +46,7 @@ def up(plugin=True):
         # from empty databases, not from another state folder's leftovers.
         system.drop_databases()
     system.create_databases()
+    mark('MariaDB and RabbitMQ up')
     # Every up starts from nova's defaults: no owner line in policy.yaml.
     paste_before = layout.NOVA_PASTE.read_text() \
         if layout.NOVA_PASTE.exists() else None
@@ -50,17 +55,26 @@ def up(plugin=True):
         # A running nova-api would keep the pipeline it loaded.
         procs.stop('nova-api')
     bootstrap.databases()
-    services.start('keystone')
+    # The APIs and nova's control services start with keystone: they ask
+    # it for tokens only when a request comes. The computes wait for the
+    # accounts, since they report to placement as soon as they start.
+    computes = ['nova-compute@' + h for h in layout.COMPUTE_HOSTS]
+    started = [name for name in layout.services()
+               if name not in computes and services.start(name)]
     procs.wait_for(lambda: services.api_ready('keystone'), 'keystone',
                    API_TIMEOUT)
+    mark('keystone answers')
     in_venv('tools.minicloud.seed', 'identity')
-    started = [name for name in layout.services() if services.start(name)]
+    mark('accounts and catalog')
+    started += [name for name in computes if services.start(name)]
     for name in layout.APIS:
         procs.wait_for(lambda n=name: services.api_ready(n), name,
                        API_TIMEOUT)
+    mark('all APIs answer')
     procs.wait_for(lambda: bootstrap.compute_nodes() >=
                    set(layout.COMPUTE_HOSTS), 'compute node records',
                    COMPUTE_TIMEOUT)
+    mark('computes registered')
     bootstrap.discover_hosts()
     in_venv('tools.minicloud.seed', 'resources')
     print('minicloud: up in %.0f s (%s started; plugin %s); logs in %s'
