@@ -62,6 +62,7 @@ class HostStatusTestCase(test.TestCase,
         if not self.NATIVE:
             self.useFixture(native_host_status_off())
 
+        self.configure()
         self.start_service('conductor')
         self.start_service('scheduler')
         self.computes = {}
@@ -70,6 +71,9 @@ class HostStatusTestCase(test.TestCase,
                 'compute', host=host, cell_name=cell)
 
         self.start_api(filter=self.FILTER)
+
+    def configure(self):
+        """Set options before the services start (subclasses)."""
 
     def start_api(self, filter=True, api_version=None):
         """(Re)load nova's compute API from a paste file, with the filter or
