@@ -8,9 +8,9 @@ answer, not a client library's caching.
 import os
 import time
 
-import openstack
-from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
+from keystoneauth1 import session as ks_session
+import openstack
 
 from tools.minicloud import layout
 

@@ -89,8 +89,8 @@ def down(wipe=False, machine=False):
           flush=True)
     if wipe:
         system.drop_databases()
-        subprocess.run(['rm', '-rf'] + [str(layout.STATE / d) for d in
-                                         ('etc', 'data', 'run', 'logs')])
+        subprocess.run(['rm', '-rf'] + [
+            str(layout.STATE / d) for d in ('etc', 'data', 'run', 'logs')])
     if machine:
         system.stop()
 

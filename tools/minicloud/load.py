@@ -1,4 +1,4 @@
-"""A bounded load run: GET /servers/detail at 2.16, with and without the filter.
+"""A bounded load run: GET /servers/detail at 2.16, with and without filter.
 
 16 client threads for a fixed time per phase, against the real nova-api
 on 127.0.0.1; nova-api is restarted between the two arms with and without

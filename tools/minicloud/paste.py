@@ -25,8 +25,8 @@ def with_filter(text):
             section = m.group(1).strip()
         elif section in COMPOSITES and re.search(r'\bkeystonecontext\b',
                                                  line):
-            line = re.sub(r'\bkeystonecontext\b', 'keystonecontext host_status',
-                          line)
+            line = re.sub(r'\bkeystonecontext\b',
+                          'keystonecontext host_status', line)
             inserted += 1
         out.append(line)
     if inserted < len(COMPOSITES):

@@ -38,4 +38,3 @@ def write(owner_line=False, extra=None):
         later = old_mtime + 1
         os.utime(path, (later, later))
     return rules
-

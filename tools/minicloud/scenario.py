@@ -47,9 +47,11 @@ def heal(admin):
 
 
 def stop_compute(host):
-    """Kill the host's nova-compute (SIGKILL, as a crash): no more
-    heartbeats, so nova's servicegroup calls it down after
-    service_down_time."""
+    """Kill the host's nova-compute with SIGKILL, as a crash would.
+
+    No more heartbeats: nova's servicegroup calls the service down once
+    its last one is older than service_down_time.
+    """
     return cloud.stop_compute(host)
 
 

@@ -104,8 +104,8 @@ def create_databases():
         sql.append('CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8;' % db)
         sql.append("GRANT ALL ON %s.* TO '{u}'@'127.0.0.1';" % db)
         sql.append("GRANT ALL ON %s.* TO '{u}'@'localhost';" % db)
-    _run(['mysql', '-e', ' '.join(sql).format(u=layout.DB_USER,
-                                               p=layout.PASSWORD)])
+    sql = ' '.join(sql).format(u=layout.DB_USER, p=layout.PASSWORD)
+    _run(['mysql', '-e', sql])
 
 
 def drop_databases():
