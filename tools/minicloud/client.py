@@ -75,13 +75,7 @@ def poll(fn, want, timeout, interval=0.05):
 
 def cli_env(account):
     """Environment for the ``openstack`` CLI as ``account``."""
-    user, project, _ = account
     env = {k: v for k, v in os.environ.items()
            if not k.startswith('OS_')}
-    env.update(OS_AUTH_URL=layout.KEYSTONE_URL, OS_USERNAME=user,
-               OS_PASSWORD=layout.PASSWORD, OS_PROJECT_NAME=project,
-               OS_USER_DOMAIN_NAME='Default',
-               OS_PROJECT_DOMAIN_NAME='Default',
-               OS_REGION_NAME=layout.REGION, OS_IDENTITY_API_VERSION='3',
-               OS_INTERFACE='public')
+    env.update(layout.openrc(account))
     return env

@@ -6,6 +6,7 @@ computes are discovered into cell1 once they have registered.
 """
 
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -146,6 +147,9 @@ def main(argv=None):
     r = sub.add_parser('restart-api', help='restart nova-api')
     r.add_argument('--no-plugin', action='store_true')
     sub.add_parser('freeze', help='print the venv for constraints.txt')
+    o = sub.add_parser('openrc', help='print export lines for the CLI, '
+                       'e.g. eval "$(python -m tools.minicloud openrc owner)"')
+    o.add_argument('user', choices=['admin', 'owner', 'stranger'])
     args = p.parse_args(argv)
     if args.cmd == 'up':
         up(plugin=not args.no_plugin)
@@ -157,4 +161,11 @@ def main(argv=None):
         restart_api(plugin=not args.no_plugin)
     elif args.cmd == 'freeze':
         sys.stdout.write(venv.freeze())
+    elif args.cmd == 'openrc':
+        account = {a[0]: a for a in (layout.ADMIN, layout.OWNER,
+                                     layout.STRANGER)}[args.user]
+        for k, v in layout.openrc(account).items():
+            print('export %s=%s' % (k, shlex.quote(v)))
+        print('export PATH=%s:"$PATH"' % shlex.quote(
+            str(layout.VENV / 'bin')))
     return 0

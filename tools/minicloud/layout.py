@@ -60,6 +60,17 @@ NOVA_PASTE = NOVA_ETC / 'api-paste.ini'
 NOVA_POLICY = NOVA_ETC / 'policy.yaml'
 
 
+def openrc(account):
+    """``OS_*`` variables for the ``openstack`` CLI as ``account``."""
+    user, project, _ = account
+    return {'OS_AUTH_URL': KEYSTONE_URL, 'OS_USERNAME': user,
+            'OS_PASSWORD': PASSWORD, 'OS_PROJECT_NAME': project,
+            'OS_USER_DOMAIN_NAME': 'Default',
+            'OS_PROJECT_DOMAIN_NAME': 'Default',
+            'OS_REGION_NAME': REGION, 'OS_IDENTITY_API_VERSION': '3',
+            'OS_INTERFACE': 'public'}
+
+
 def db_url(name):
     return 'mysql+pymysql://%s:%s@%s/%s?charset=utf8' % (
         DB_USER, PASSWORD, HOST, name)

@@ -22,7 +22,8 @@ BASE = {'compute:servers:create:requested_destination': 'rule:admin_or_owner'}
 def write(owner_line=False, extra=None):
     """Write policy.yaml: the base rules, the owner line if asked, ``extra``.
 
-    JSON is YAML, and needs no YAML library outside the venv.
+    One ``"rule": "check"`` line per rule, as an operator writes them (and
+    as ``echo ... >> policy.yaml`` appends them); no YAML library needed.
     """
     rules = dict(BASE)
     if owner_line:
@@ -31,7 +32,10 @@ def write(owner_line=False, extra=None):
     path = layout.NOVA_POLICY
     path.parent.mkdir(parents=True, exist_ok=True)
     old_mtime = path.stat().st_mtime if path.exists() else None
-    path.write_text(json.dumps(rules, indent=1, sort_keys=True) + '\n')
+    path.write_text('# nova policy overrides of the mini-cloud '
+                    '(tools/minicloud/policy.py)\n' +
+                    ''.join('%s: %s\n' % (json.dumps(k), json.dumps(v))
+                            for k, v in rules.items()))
     # oslo.policy reloads on a changed mtime: make sure it changed even
     # when two writes land within the file system's time resolution.
     if old_mtime is not None and path.stat().st_mtime == old_mtime:
