@@ -28,8 +28,7 @@ CONTEXT_KEY = 'nova.context'
 
 
 class HostStatusFilter(object):
-    """WSGI filter: nova's server views with the specification's host_status.
-    """
+    """WSGI filter: nova's server views with the specification's field."""
 
     def __init__(self, application, conf=cfg.CONF, host_lookup=None,
                  gate=None):

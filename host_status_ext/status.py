@@ -22,7 +22,7 @@ ALL_VALUES = (UP, UNKNOWN, DOWN, MAINTENANCE, NONE)
 
 ServiceState = collections.namedtuple(
     'ServiceState', ['disabled', 'forced_down', 'is_up'])
-ServiceState.__doc__ = """What the precedence needs to know of one compute service.
+ServiceState.__doc__ = """What the precedence needs of one compute service.
 
 ``is_up`` is the answer of nova's servicegroup API (``service_is_up``), so
 the operator's servicegroup driver and ``service_down_time`` decide it.

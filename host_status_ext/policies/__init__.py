@@ -13,7 +13,7 @@ from host_status_ext.policies import host_status
 
 
 def list_rules():
-    """Rules for ``oslopolicy-sample-generator --namespace host_status_ext``."""
+    """The rules, for oslopolicy-sample-generator and for nova's enforcer."""
     return list(itertools.chain(host_status.list_rules()))
 
 

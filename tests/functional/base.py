@@ -1,5 +1,7 @@
-"""nova's real WSGI app and services, with this project's filter in its
-paste pipeline, as nova's own functional tests run them."""
+"""nova's real WSGI app and services, with the filter in its pipeline.
+
+As nova's own functional tests run them: in process, with nova's fixtures.
+"""
 
 import datetime
 import os
@@ -28,8 +30,7 @@ NATIVE_UNKNOWN_ONLY = ('nova.api.openstack.compute.views.servers.'
 
 
 def native_host_status_off():
-    """A fixture under which nova's own view never computes nor shows
-    host_status.
+    """A fixture under which nova's own view has no host_status.
 
     nova 34 decides in this one method whether its view shows the field;
     with it answering "not allowed", every host_status in a response comes
@@ -40,8 +41,11 @@ def native_host_status_off():
 
 class HostStatusTestCase(test.TestCase,
                          integrated_helpers.InstanceHelperMixin):
-    """Conductor, scheduler, fake-driver computes in two cells, placement,
-    and nova's compute API from an api-paste.ini that holds the filter."""
+    """nova's services in two cells, and its API from our api-paste.ini.
+
+    Conductor, scheduler, fake-driver computes, placement, and nova's compute
+    API loaded from an api-paste.ini that holds the filter (or not).
+    """
 
     NUMBER_OF_CELLS = 2
     #: compute host -> cell
@@ -76,8 +80,10 @@ class HostStatusTestCase(test.TestCase,
         """Set options before the services start (subclasses)."""
 
     def start_api(self, filter=True, api_version=None):
-        """(Re)load nova's compute API from a paste file, with the filter or
-        without it, and make the clients of the test."""
+        """(Re)load nova's compute API, with the filter or without it.
+
+        Also makes the test's clients: admin, the owner, a stranger.
+        """
         self.stop_api()
         tmp = self.useFixture(fixtures.TempDir()).path
         self.flags(api_paste_config=paste.write_paste_ini(tmp, filter),
@@ -140,8 +146,7 @@ class HostStatusTestCase(test.TestCase,
                             status='disabled' if disabled else 'enabled')
 
     def stop_heartbeat(self, host):
-        """Stop *host*'s nova-compute and move time past service_down_time.
-        """
+        """Stop *host*'s nova-compute; move time past service_down_time."""
         self.computes[host].stop()
         later = timeutils.utcnow() + datetime.timedelta(
             seconds=self.flags_service_down_time() + 1)
@@ -164,8 +169,7 @@ class HostStatusTestCase(test.TestCase,
     # Reading -----------------------------------------------------------------
 
     def statuses(self, api, **query):
-        """{server name: host_status or None (absent)} from /servers/detail.
-        """
+        """{server name: host_status or None} from /servers/detail."""
         return {server['name']: server.get('host_status')
                 for server in api.get_servers(search_opts=query or None)}
 

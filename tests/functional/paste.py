@@ -15,8 +15,7 @@ def nova_api_paste_ini():
 
 
 def with_host_status(text):
-    """*text* with the filter right after keystonecontext in both pipelines.
-    """
+    """*text* with the filter after keystonecontext in both pipelines."""
     pipelines = text.count(' keystonecontext ')
     if pipelines != 2:
         raise ValueError('expected keystonecontext in the two compute API '
@@ -26,8 +25,7 @@ def with_host_status(text):
 
 
 def write_paste_ini(directory, host_status=True):
-    """Write nova's api-paste.ini, with the filter if asked; return its path.
-    """
+    """Write nova's api-paste.ini, with the filter if asked; its path."""
     with open(nova_api_paste_ini()) as source:
         text = source.read()
     if host_status:

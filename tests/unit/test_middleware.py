@@ -115,7 +115,8 @@ class TestHostStatusFilter(testtools.TestCase):
         app = TinyNova({'server': view('a', 'cmp2', project='owner')})
         self.lookup = FakeLookup({'cmp2': 'MAINTENANCE'})
         resp = self.call(app, path='/servers/a')
-        self.assertEqual('MAINTENANCE', resp.json_body['server']['host_status'])
+        self.assertEqual('MAINTENANCE',
+                         resp.json_body['server']['host_status'])
         self.assertEqual([(self.context, 'owner')], self.gate.calls)
 
     def test_nova_field_is_replaced_not_duplicated(self):
@@ -162,7 +163,9 @@ class TestHostStatusFilter(testtools.TestCase):
                              ('GET', '/flavors/detail'),
                              ('POST', '/servers/a/action')):
             app = TinyNova({'servers': [view('a', 'cmp1')]})
-            body = b'{"reboot": {"type": "HARD"}}' if method == 'POST' else None
+            body = None
+            if method == 'POST':
+                body = b'{"reboot": {"type": "HARD"}}'
             resp = self.call(app, path=path, method=method, body=body)
             if method != 'HEAD':
                 self.assertUntouched(app, resp)
