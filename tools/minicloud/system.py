@@ -59,14 +59,20 @@ def _write_if_changed(path, text):
     return True
 
 
+def _ok(cmd, timeout):
+    try:
+        return subprocess.run(cmd, capture_output=True,
+                              timeout=timeout).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 def _rabbit_up():
-    return subprocess.run(['rabbitmqctl', 'status'], capture_output=True,
-                          timeout=60).returncode == 0
+    return _ok(['rabbitmqctl', 'status'], 60)
 
 
 def _mariadb_up():
-    return subprocess.run(['mysqladmin', 'ping'], capture_output=True,
-                          timeout=30).returncode == 0
+    return _ok(['mysqladmin', 'ping'], 30)
 
 
 def _wait(check, what, timeout):
