@@ -1,6 +1,5 @@
 """Every host_status value, reached the way an operator reaches it."""
 
-from nova import context as nova_context
 from nova import objects
 from nova import utils
 
@@ -75,18 +74,14 @@ class TestHostStatusValues(base.HostStatusTestCase):
         self.assertHostStatus('')
 
     def test_deleted_service_on_the_same_host_name_is_ignored(self):
-        # A deleted (soft-deleted) record for host1 that is disabled and
-        # forced down must not count; the live record says UP.
-        ctxt = nova_context.get_admin_context()
-        with nova_context.target_cell(
-                ctxt, self.cell_mappings['cell1']) as cctxt:
-            self.compute_service('host1').destroy()
-            gone = objects.Service(cctxt, host='host1', binary='nova-compute',
-                                   topic='compute', disabled=True,
-                                   forced_down=True)
-            gone.create()
-            gone.destroy()
-            live = objects.Service(cctxt, host='host1', binary='nova-compute',
-                                   topic='compute')
-            live.create()
+        # host1's record is disabled and forced down, then deleted (a soft
+        # delete: the row stays); a new record for host1 replaces it. Only
+        # the live record counts: UP, not MAINTENANCE.
+        self.force_down('host1')
+        self.disable('host1')
+        self.computes['host1'].stop()
+        self.compute_service('host1').destroy()
+        with self.cell_context('cell1') as cctxt:
+            objects.Service(cctxt, host='host1', binary='nova-compute',
+                            topic='compute').create()
         self.assertHostStatus('UP')
