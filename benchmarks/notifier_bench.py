@@ -36,6 +36,7 @@ import datetime  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -69,6 +70,7 @@ HOSTS_PER_CELL = 50
 SIZES = (1, 50, 200)
 HEARTBEAT_HOST = 'cell2-host001'
 HEARTBEAT_SERVERS = 5
+FROM_RE = re.compile(r'\bFROM\s+"?(\w+)', re.IGNORECASE)
 
 
 def utcnow():
@@ -150,9 +152,9 @@ class QueryCounter(object):
                executemany):
         if id(conn.engine) in self.ignored:
             return
-        first_from = statement.upper().split(' FROM ', 1)
-        table = (first_from[1].split()[0].strip('"').lower()
-                 if len(first_from) > 1 else statement.split()[0].upper())
+        match = FROM_RE.search(statement)
+        table = (statement.split()[0].upper() + ' ' + match.group(1).lower()
+                 if match else statement.split()[0].upper())
         with self.lock:
             self.count += 1
             self.tables[table] = self.tables.get(table, 0) + 1
@@ -336,8 +338,18 @@ def main():
         executor='threading')
     listener.start()
     notifier = factory.make_notifier(CONF, transport)
-    svc = service.HostStatusNotifierService(
-        factory.make_manager(CONF, notifier), args.poll_interval)
+    manager = factory.make_manager(CONF, notifier)
+    tick_times = []
+    real_tick = manager.tick
+
+    def timed_tick():
+        started = time.monotonic()
+        try:
+            return real_tick()
+        finally:
+            tick_times.append(time.monotonic() - started)
+    manager.tick = timed_tick
+    svc = service.HostStatusNotifierService(manager, args.poll_interval)
     svc.start()
     deadline = time.monotonic() + 30
     while not os.path.exists(CONF.host_status_notifier.state_file):
@@ -353,8 +365,10 @@ def main():
 
     # 3. steady state: only the notifier's polls (and uncounted heartbeats).
     before_count, before_tables = counter.snapshot()
+    first_tick = len(tick_times)
     time.sleep(args.steady_seconds)
     after_count, after_tables = counter.snapshot()
+    steady_ticks = tick_times[first_tick:]
     events_in_steady = consumer.mark()
     figures['steady_state'] = {
         'seconds': args.steady_seconds,
@@ -365,6 +379,8 @@ def main():
                      for k, v in after_tables.items()
                      if v - before_tables.get(k, 0)},
         'events_emitted': events_in_steady,
+        'polls': len(steady_ticks),
+        'poll_duration': summary(steady_ticks),
     }
     print('steady state:', json.dumps(figures['steady_state']), flush=True)
 
