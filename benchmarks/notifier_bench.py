@@ -17,8 +17,13 @@ database code on SQLite files (an API database and two cell databases):
 
 The notifier runs in this process as it runs in its own: the oslo.service
 Service with its poll thread, nova's native threading mode. The consumer is an
-oslo.messaging notification listener on the same transport; use a real broker
-with ``--transport-url rabbit://...`` (``fake:/`` by default: in-process).
+oslo.messaging notification listener in this script's process.
+
+With a real broker (``--transport-url rabbit://...``) the notifier runs in a
+process of its own, started through its console script's ``main()`` with a
+generated configuration file (``notifier_child.py`` adds the counters); with
+``fake:/`` (the default) it has to run inside this process, where it shares
+the interpreter with the consumer, the heartbeats and the writes.
 
     python benchmarks/notifier_bench.py --transport-url \\
         rabbit://guest:guest@127.0.0.1:5672/ --reps 100
@@ -27,18 +32,19 @@ Servers and compute services are database records created through nova's
 objects; the computes' heartbeats are written every ``report_interval`` by a
 thread of this script, as nova's servicegroup DB driver writes them.
 """
-# autopep8: off
-from nova import monkey_patch; monkey_patch.patch(backend='threading')  # noqa
-# autopep8: on
+# NOTE: first import: it sets nova's concurrency mode (native threads), as
+# the console script does.
+from host_status_ext.notifier import cmd  # noqa: F401,I100
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import re  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
@@ -58,8 +64,12 @@ import oslo_messaging  # noqa: E402
 import sqlalchemy  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import notifier_child  # noqa: E402
+
 from host_status_ext.notifier import conf as notifier_conf  # noqa: E402
 from host_status_ext.notifier import factory  # noqa: E402
+from host_status_ext.notifier import manager  # noqa: E402
 from host_status_ext.notifier import objects as notifier_objects  # noqa: E402
 from host_status_ext.notifier import service  # noqa: E402
 from host_status_ext import status  # noqa: E402
@@ -70,7 +80,6 @@ HOSTS_PER_CELL = 50
 SIZES = (1, 50, 200)
 HEARTBEAT_HOST = 'cell2-host001'
 HEARTBEAT_SERVERS = 5
-FROM_RE = re.compile(r'\bFROM\s+"?(\w+)', re.IGNORECASE)
 
 
 def utcnow():
@@ -131,37 +140,6 @@ class Consumer(object):
     def mark(self):
         with self.cond:
             return len(self.events)
-
-
-class QueryCounter(object):
-    """Count the SQL statements sent to the databases.
-
-    Those of the engines in *ignored* (the simulated computes' heartbeats)
-    are left out.
-    """
-
-    def __init__(self, ignored):
-        self.ignored = set(id(e) for e in ignored)
-        self.count = 0
-        self.tables = {}
-        self.lock = threading.Lock()
-        event.listen(sqlalchemy.engine.Engine, 'before_cursor_execute',
-                     self.before)
-
-    def before(self, conn, cursor, statement, parameters, context,
-               executemany):
-        if id(conn.engine) in self.ignored:
-            return
-        match = FROM_RE.search(statement)
-        table = (statement.split()[0].upper() + ' ' + match.group(1).lower()
-                 if match else statement.split()[0].upper())
-        with self.lock:
-            self.count += 1
-            self.tables[table] = self.tables.get(table, 0) + 1
-
-    def snapshot(self):
-        with self.lock:
-            return self.count, dict(self.tables)
 
 
 class Heartbeats(object):
@@ -275,6 +253,94 @@ def set_forced_down(ctxt, cell, host, value):
     raise RuntimeError('could not write the service record of %s' % host)
 
 
+class InProcessNotifier(object):
+    """The notifier's Service in this process (for the fake transport)."""
+
+    def __init__(self, transport, ignored_engines):
+        notifier_child.IGNORED.update(id(e) for e in ignored_engines)
+        event.listen(sqlalchemy.engine.Engine, 'before_cursor_execute',
+                     notifier_child.count)
+        manager.HostStatusNotifierManager.tick = notifier_child.timed(
+            manager.HostStatusNotifierManager.tick)
+        mgr = factory.make_manager(
+            CONF, factory.make_notifier(CONF, transport))
+        self.svc = service.HostStatusNotifierService(
+            mgr, CONF.host_status_notifier.poll_interval)
+        self.svc.start()
+
+    def counts(self):
+        with notifier_child.LOCK:
+            return dict(notifier_child.COUNTS, time=time.time(),
+                        poll_seconds=list(notifier_child.COUNTS[
+                            'poll_seconds']))
+
+    def cpu_seconds(self):
+        return None
+
+    def stop(self):
+        self.svc.stop()
+
+
+class ChildNotifier(object):
+    """host-status-notifier in a process of its own, from a config file."""
+
+    def __init__(self, workdir, args, api_url):
+        self.count_file = os.path.join(workdir, 'counts.json')
+        config = os.path.join(workdir, 'host-status-notifier.conf')
+        with open(config, 'w') as f:
+            f.write(CHILD_CONFIG % {
+                'transport_url': args.transport_url,
+                'service_down_time': args.service_down_time,
+                'report_interval': args.report_interval,
+                'log_file': os.path.join(workdir, 'notifier.log'),
+                'api_url': api_url,
+                'poll_interval': args.poll_interval,
+                'state_file': CONF.host_status_notifier.state_file,
+                'topic': TOPIC})
+        self.proc = subprocess.Popen(
+            [sys.executable, notifier_child.__file__, self.count_file,
+             '--config-file', config])
+
+    def counts(self):
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with open(self.count_file) as f:
+                    return json.load(f)
+            except (OSError, ValueError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def cpu_seconds(self):
+        return self.counts()['cpu']
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+CHILD_CONFIG = """[DEFAULT]
+transport_url = %(transport_url)s
+service_down_time = %(service_down_time)d
+report_interval = %(report_interval)d
+log_file = %(log_file)s
+
+[api_database]
+connection = %(api_url)s
+
+[host_status_notifier]
+poll_interval = %(poll_interval)s
+state_file = %(state_file)s
+topics = %(topic)s
+publisher_host = bench
+"""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--transport-url', default='fake:/')
@@ -330,58 +396,56 @@ def main():
                             args.report_interval)
     heartbeats.beat()
     heartbeats.thread.start()
-    counter = QueryCounter(ignored=heartbeats.engines)
 
     consumer = Consumer()
     listener = oslo_messaging.get_notification_listener(
         transport, [oslo_messaging.Target(topic=TOPIC)], [consumer],
         executor='threading')
     listener.start()
-    notifier = factory.make_notifier(CONF, transport)
-    manager = factory.make_manager(CONF, notifier)
-    tick_times = []
-    real_tick = manager.tick
-
-    def timed_tick():
-        started = time.monotonic()
-        try:
-            return real_tick()
-        finally:
-            tick_times.append(time.monotonic() - started)
-    manager.tick = timed_tick
-    svc = service.HostStatusNotifierService(manager, args.poll_interval)
-    svc.start()
-    deadline = time.monotonic() + 30
+    in_process = args.transport_url.startswith('fake:')
+    if in_process:
+        notifier = InProcessNotifier(transport, heartbeats.engines)
+    else:
+        notifier = ChildNotifier(workdir, args, urls['api'])
+    deadline = time.monotonic() + 60
     while not os.path.exists(CONF.host_status_notifier.state_file):
         if time.monotonic() > deadline:
             raise RuntimeError('the notifier did not record its baseline')
         time.sleep(0.05)
-    time.sleep(1)  # let the cell mapping cache and pools settle
+    time.sleep(2)  # let the cell mapping cache and pools settle
 
     figures = {'transport': args.transport_url.split(':')[0],
+               'notifier': 'in this process' if in_process
+               else 'own process (console script main)',
                'poll_interval': args.poll_interval,
                'service_down_time': args.service_down_time,
-               'report_interval': args.report_interval}
+               'report_interval': args.report_interval,
+               'hosts': 2 * HOSTS_PER_CELL, 'cells': 2,
+               'reps': args.reps}
 
     # 3. steady state: only the notifier's polls (and uncounted heartbeats).
-    before_count, before_tables = counter.snapshot()
-    first_tick = len(tick_times)
+    before = notifier.counts()
+    cpu_before = notifier.cpu_seconds()
+    mark = consumer.mark()
     time.sleep(args.steady_seconds)
-    after_count, after_tables = counter.snapshot()
-    steady_ticks = tick_times[first_tick:]
-    events_in_steady = consumer.mark()
+    after = notifier.counts()
+    cpu_after = notifier.cpu_seconds()
+    elapsed = after['time'] - before['time']
+    polls = after['polls'] - before['polls']
     figures['steady_state'] = {
-        'seconds': args.steady_seconds,
-        'queries': after_count - before_count,
-        'queries_per_second': round(
-            (after_count - before_count) / args.steady_seconds, 2),
-        'by_table': {k: v - before_tables.get(k, 0)
-                     for k, v in after_tables.items()
-                     if v - before_tables.get(k, 0)},
-        'events_emitted': events_in_steady,
-        'polls': len(steady_ticks),
-        'poll_duration': summary(steady_ticks),
+        'seconds': round(elapsed, 2),
+        'statements': after['statements'] - before['statements'],
+        'statements_per_second': round(
+            (after['statements'] - before['statements']) / elapsed, 2),
+        'selects_per_second': round(
+            (after['selects'] - before['selects']) / elapsed, 2),
+        'polls': polls,
+        'poll_duration': summary(after['poll_seconds'][-polls:]),
+        'events_emitted': consumer.mark() - mark,
     }
+    if cpu_before is not None:
+        figures['steady_state']['notifier_cpu_percent'] = round(
+            100.0 * (cpu_after - cpu_before) / elapsed, 2)
     print('steady state:', json.dumps(figures['steady_state']), flush=True)
 
     # 1. force-down -> last server's event.
@@ -423,13 +487,14 @@ def main():
         mark = consumer.mark()
         heartbeats.paused.discard(HEARTBEAT_HOST)
         consumer.wait_all(uuids, status.UP, mark, args.report_interval + 30)
-    figures['heartbeat_lost'] = summary(delays)
-    figures['heartbeat_lost']['minus_service_down_time'] = summary(
-        [d - args.service_down_time for d in delays])
-    print('heartbeat lost -> UNKNOWN (s after the last heartbeat):',
-          json.dumps(figures['heartbeat_lost']), flush=True)
+    if delays:
+        figures['heartbeat_lost'] = summary(delays)
+        figures['heartbeat_lost']['minus_service_down_time'] = summary(
+            [d - args.service_down_time for d in delays])
+        print('heartbeat lost -> UNKNOWN (s after the last heartbeat):',
+              json.dumps(figures['heartbeat_lost']), flush=True)
 
-    svc.stop()
+    notifier.stop()
     heartbeats.stop.set()
     listener.stop()
     listener.wait()
