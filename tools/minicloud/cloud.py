@@ -56,25 +56,22 @@ def up(plugin=True):
         # A running nova-api would keep the pipeline it loaded.
         procs.stop('nova-api')
     bootstrap.databases()
-    # The APIs and nova's control services start with keystone: they ask
-    # it for tokens only when a request comes. The computes wait for the
-    # accounts, since they report to placement as soon as they start.
-    computes = ['nova-compute@' + h for h in layout.COMPUTE_HOSTS]
-    started = [name for name in layout.services()
-               if name not in computes and services.start(name)]
+    services.start('keystone')
     procs.wait_for(lambda: services.api_ready('keystone'), 'keystone',
-                   API_TIMEOUT)
+                   API_TIMEOUT, watch=['keystone'])
     mark('keystone answers')
+    # NOTE: everything else after the accounts exist: nova-conductor, for
+    # one, exits at start if its placement credentials do not work yet.
     in_venv('tools.minicloud.seed', 'identity')
     mark('accounts and catalog')
-    started += [name for name in computes if services.start(name)]
+    started = [name for name in layout.services() if services.start(name)]
     for name in layout.APIS:
         procs.wait_for(lambda n=name: services.api_ready(n), name,
-                       API_TIMEOUT)
+                       API_TIMEOUT, watch=layout.services())
     mark('all APIs answer')
     procs.wait_for(lambda: bootstrap.compute_nodes() >=
                    set(layout.COMPUTE_HOSTS), 'compute node records',
-                   COMPUTE_TIMEOUT)
+                   COMPUTE_TIMEOUT, watch=layout.services())
     mark('computes registered')
     bootstrap.discover_hosts()
     in_venv('tools.minicloud.seed', 'resources')

@@ -121,10 +121,17 @@ def http_ok(url, timeout=2.0):
         return False
 
 
-def wait_for(check, what, timeout, interval=0.5):
+def wait_for(check, what, timeout, interval=0.5, watch=()):
+    """Wait until ``check()``; fail early if a ``watch``ed service died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
+        dead = [n for n in watch if not pid(n)]
+        if dead:
+            raise RuntimeError('minicloud: %s exited while waiting for %s; '
+                               'see %s' % (', '.join(dead), what,
+                                           ', '.join(str(logfile(n))
+                                                     for n in dead)))
         time.sleep(interval)
     raise RuntimeError('minicloud: %s not ready after %d s' % (what, timeout))
