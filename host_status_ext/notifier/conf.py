@@ -51,6 +51,14 @@ OPTS = [
              'directory must exist and be writable. If the file does not '
              'exist, the first poll records the current host_status of '
              'every host without emitting anything.'),
+    cfg.IntOpt(
+        'send_workers',
+        default=8,
+        min=1,
+        help='How many notifications of one changed host are sent at once. '
+             'With a real broker each send mostly waits for the network; '
+             'several at once shorten the time until the last server of a '
+             'large host is notified. 1 sends them one after the other.'),
     cfg.StrOpt(
         'driver',
         default='messagingv2',

@@ -33,5 +33,6 @@ def make_manager(conf, notifier, servicegroup_api=None):
     """Wire watcher, emitter and state store together."""
     return manager.HostStatusNotifierManager(
         watcher.CellWatcher(conf, servicegroup_api),
-        emitter.Emitter(notifier, publisher_id(conf)),
+        emitter.Emitter(notifier, publisher_id(conf),
+                        conf.host_status_notifier.send_workers),
         state.StateStore(conf.host_status_notifier.state_file))

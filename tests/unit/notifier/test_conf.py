@@ -26,7 +26,8 @@ class TestConf(testtools.TestCase):
         self.assertEqual('host_status_notifier', group.name)
         self.assertEqual(
             ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
-             'state_file', 'driver', 'topics', 'publisher_host'],
+             'state_file', 'send_workers', 'driver', 'topics',
+             'publisher_host'],
             [o.name for o in opts])
 
     def test_publisher_id(self):
