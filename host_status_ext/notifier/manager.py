@@ -11,6 +11,9 @@ notifications, *then* record the new status in the state file. So:
 - a crash between sending a host's notifications and saving its new status
   (a window of one file write) re-sends that host's notifications at the
   next start: at-least-once, never lost.
+
+Without a state file, and for a cell the state file does not know, the first
+poll is a silent starting point: there is no past to compare with.
 """
 
 from nova import context as nova_context
@@ -55,6 +58,16 @@ class HostStatusNotifierManager(object):
                      self.store.path,
                      sum(len(h) for h in polled.values()), len(polled))
             return []
+        new_cells = set(polled) - set(self._known)
+        if new_cells:
+            # NOTE: a cell the state has never seen (added since) is a
+            # starting point too, not a change of all its hosts.
+            for cell_uuid in new_cells:
+                self._known[cell_uuid] = polled.pop(cell_uuid)
+            self.store.save(self._known)
+            LOG.info('Recorded the host_status of the hosts of new cell(s) '
+                     '%s as their starting point.',
+                     ', '.join(sorted(new_cells)))
         emitted = []
         for cell_uuid, host, old, new in watcher_mod.diff(self._known,
                                                           polled):

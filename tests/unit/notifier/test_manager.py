@@ -92,3 +92,18 @@ class TestManager(testtools.TestCase):
         self.assertEqual([('c2', 'h2', 'UP', 'DOWN', 1)], m.tick())
         self.assertEqual({'c1': {'h1': 'UP'}, 'c2': {'h2': 'DOWN'}},
                          self.store.saved)
+
+    def test_a_new_cell_is_a_silent_starting_point(self):
+        m = self.make({'c1': {'h1': 'UP'}})
+        self.watcher.polled['c2']['h2'] = 'DOWN'
+        self.assertEqual([], m.tick())
+        self.emitter.emit_host_change.assert_not_called()
+        self.assertEqual({'c1': {'h1': 'UP'}, 'c2': {'h2': 'DOWN'}},
+                         self.store.saved)
+        # From then on its changes are emitted like any other.
+        self.watcher.polled['c2']['h2'] = 'UP'
+        self.assertEqual([('c2', 'h2', 'DOWN', 'UP', 7)], m.tick())
+
+    def test_a_new_host_in_a_known_cell_is_a_change_from_empty(self):
+        m = self.make({'c1': {'h1': 'UP'}, 'c2': {}})
+        self.assertEqual([('c2', 'h2', '', 'UP', 7)], m.tick())
