@@ -12,14 +12,35 @@ import collections
 
 from nova import context as nova_context
 from nova.db.main import api as main_db_api
+from nova.db.main import models as main_models
 from nova import servicegroup
 from oslo_log import log as logging
+import sqlalchemy as sa
 
 from host_status_ext import status
 
 LOG = logging.getLogger(__name__)
 
 COMPUTE_BINARY = 'nova-compute'
+
+# What the precedence and nova's servicegroup drivers read of a service
+# record: the db driver reads last_seen_up, created_at, updated_at, binary
+# and host; the memcache driver topic, host and updated_at.
+_SERVICE_COLUMNS = ('host', 'binary', 'topic', 'disabled', 'forced_down',
+                    'last_seen_up', 'created_at', 'updated_at')
+_COMPUTE_SERVICES = sa.select(
+    *[getattr(main_models.Service, name) for name in _SERVICE_COLUMNS]
+).where(main_models.Service.binary == COMPUTE_BINARY,
+        main_models.Service.deleted == 0)
+
+
+@main_db_api.pick_context_manager_reader
+def _select_compute_services(context):
+    # NOTE: plain rows, not ORM objects: building a Service model per row
+    # was most of the lookup's cost on a cell with many hosts.
+    return [dict(zip(_SERVICE_COLUMNS, row))
+            for row in context.session.execute(_COMPUTE_SERVICES)]
+
 
 HostStatuses = collections.namedtuple('HostStatuses', ['by_host', 'complete'])
 HostStatuses.__doc__ = """The status of every compute host nova knows of.
@@ -39,12 +60,13 @@ class HostStatusLookup(object):
         self._servicegroup_api = servicegroup_api or servicegroup.API()
 
     def _compute_services(self, cell_context):
-        """All nova-compute service records of one cell: one query."""
-        # nova's own DB API, not the Service object: the rows are all the
-        # servicegroup drivers need, and a listing of many hosts should not
-        # pay for building an object per row.
-        return main_db_api.service_get_all_by_binary(
-            cell_context, COMPUTE_BINARY, include_disabled=True)
+        """All non-deleted nova-compute service records of one cell.
+
+        One query, through nova's own database context manager, for the
+        columns the servicegroup drivers need, not the Service object: a
+        listing of many hosts should not pay for building an object per row.
+        """
+        return _select_compute_services(cell_context)
 
     def _state(self, service):
         return status.ServiceState(
