@@ -568,9 +568,11 @@ def fmt_ms(seconds):
 def print_header(args):
     print('host_status benchmark: nova %s, host-status-ext in-process'
           % _version('nova'))
-    print('machine: %s, %s, %d cores, Python %s'
+    print('machine: %s, %s, %d cores, Python %s, load average %s at start'
           % (platform.node(), _cpu_model(), os.cpu_count(),
-             platform.python_version()))
+             platform.python_version(),
+             '/'.join('%.1f' % x for x in os.getloadavg())))
+    print('plugin: %s' % _plugin_source())
     print('database: SQLite files (WAL, %s pool), one API DB + cell0 + %d '
           'cells, by nova\'s fixtures; servers in %d projects, listed by an '
           'admin of another project with all_tenants=1'
@@ -592,6 +594,26 @@ def print_header(args):
           'statements, with the BEGIN oslo.db emits on SQLite), counted by a '
           'SQLAlchemy before_cursor_execute listener')
     sys.stdout.flush()
+
+
+def _plugin_source():
+    import host_status_ext
+    import subprocess
+    where = os.path.dirname(os.path.dirname(
+        os.path.abspath(host_status_ext.__file__)))
+    try:
+        commit = subprocess.run(
+            ['git', '-C', where, 'log', '-1', '--format=%h %s', '--',
+             'host_status_ext'], capture_output=True, text=True,
+            check=True).stdout.strip()
+        dirty = subprocess.run(
+            ['git', '-C', where, 'status', '--porcelain', '--',
+             'host_status_ext'], capture_output=True, text=True,
+            check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return '%s (not a git checkout)' % where
+    return '%s, last commit %s%s' % (
+        where, commit, ' (with uncommitted changes)' if dirty else '')
 
 
 def _version(dist):
@@ -767,7 +789,9 @@ def main(argv=None):
             gc.unfreeze()
     SQL.remove()
     print('-' * 128)
-    print('total %.0f s' % (time.monotonic() - started))
+    print('total %.0f s, load average %s at the end' % (
+        time.monotonic() - started,
+        '/'.join('%.1f' % x for x in os.getloadavg())))
     last_line(cases)
 
 
