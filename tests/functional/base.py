@@ -67,8 +67,8 @@ class HostStatusTestCase(test.TestCase,
             self.useFixture(native_host_status_off())
 
         self.configure()
-        self.start_service('conductor')
-        self.start_service('scheduler')
+        self.conductor = self.start_service('conductor')
+        self.scheduler = self.start_service('scheduler')
         self.computes = {}
         for host, cell in sorted(self.COMPUTES.items()):
             self.computes[host] = self.start_service(

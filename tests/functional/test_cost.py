@@ -44,18 +44,24 @@ class TestSQLCost(base.HostStatusTestCase):
         for host in sorted(self.COMPUTES):
             for i in range(self.SERVERS_PER_HOST):
                 self.boot(host, name='%s-%d' % (host, i))
-        # The computes' periodic tasks (heartbeats, resource updates) would
-        # run queries of their own while a request is counted.
-        for compute in self.computes.values():
-            compute.stop()
+        # nova's services run queries of their own in the background
+        # (heartbeats, periodic tasks): none may run while a request is
+        # counted. The API needs none of them for a GET.
+        for service in [self.conductor, self.scheduler] + list(
+                self.computes.values()):
+            service.stop()
 
-    def statements(self, path):
+    def statements(self, path, repeat=3):
         # Once before counting, so that caches nova fills on first use
-        # (cell mappings, policy) are not counted against either side.
+        # (cell mappings, policy) are not counted against either side; then
+        # the least of a few counts, should anything else still run a query.
         self.admin_api.api_get(path)
-        with StatementCounter() as counter:
-            body = self.admin_api.api_get(path).body
-        return counter.count, body
+        counts = []
+        for _ in range(repeat):
+            with StatementCounter() as counter:
+                body = self.admin_api.api_get(path).body
+            counts.append(counter.count)
+        return min(counts), body
 
     def test_statements_added_per_request(self):
         detail_with, body = self.statements('/servers/detail')
