@@ -346,6 +346,9 @@ def main():
     parser.add_argument('--transport-url', default='fake:/')
     parser.add_argument('--reps', type=int, default=100,
                         help='force-down measurements per host size')
+    parser.add_argument('--sizes', default=','.join(map(str, SIZES)),
+                        help='servers on the forced-down host, among 1, 50 '
+                             'and 200')
     parser.add_argument('--heartbeat-reps', type=int, default=5)
     parser.add_argument('--poll-interval', type=float, default=0.5)
     parser.add_argument('--service-down-time', type=int, default=10)
@@ -453,7 +456,7 @@ def main():
     size_hosts = {1: ('cell1', 'cell1-host000'),
                   50: ('cell1', 'cell1-host001'),
                   200: ('cell2', 'cell2-host000')}
-    for size in SIZES:
+    for size in [int(x) for x in args.sizes.split(',') if x]:
         cell_name, host = size_hosts[size]
         cell, uuids = cells[cell_name], servers[host]
         latencies = []
