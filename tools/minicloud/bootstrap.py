@@ -94,6 +94,7 @@ def compute_nodes():
     out = subprocess.run(
         ['mysql', '-N', '-u', layout.DB_USER, '-p' + layout.PASSWORD,
          '-h', layout.HOST, '-e',
-         'SELECT host FROM nova.compute_nodes WHERE deleted = 0'],
+         'SELECT host FROM %snova.compute_nodes WHERE deleted = 0'
+         % layout.DB_PREFIX],
         capture_output=True, text=True)
     return set(out.stdout.split()) if out.returncode == 0 else set()

@@ -4,6 +4,7 @@ Every other module asks this one for paths, ports and host names, so that
 the launcher, the demo and the end-to-end tests cannot disagree about them.
 """
 
+import hashlib
 import os
 import pathlib
 
@@ -43,8 +44,13 @@ COMPUTE_HOSTS = ('compute-1', 'compute-2', 'compute-3')
 REPORT_INTERVAL = 2
 SERVICE_DOWN_TIME = 6
 
-DATABASES = ('keystone', 'glance', 'placement', 'neutron',
-             'nova_api', 'nova_cell0', 'nova')
+# NOTE: database names carry a short hash of the state folder, so that two
+# state folders on one machine (a working tree and CI's fresh clone) never
+# share, or drop, each other's databases.
+DB_PREFIX = 'mc%s_' % hashlib.sha1(str(STATE).encode()).hexdigest()[:6]
+DATABASES = tuple(DB_PREFIX + name for name in (
+    'keystone', 'glance', 'placement', 'neutron', 'nova_api', 'nova_cell0',
+    'nova'))
 
 # Accounts made by bootstrap: (user, project, role).
 ADMIN = ('admin', 'admin', 'admin')
@@ -72,8 +78,9 @@ def openrc(account):
 
 
 def db_url(name):
-    return 'mysql+pymysql://%s:%s@%s/%s?charset=utf8' % (
-        DB_USER, PASSWORD, HOST, name)
+    """URL of this state folder's database ``name`` (e.g. 'nova')."""
+    return 'mysql+pymysql://%s:%s@%s/%s%s?charset=utf8' % (
+        DB_USER, PASSWORD, HOST, DB_PREFIX, name)
 
 
 def venv_bin(name):
