@@ -23,25 +23,40 @@ def logfile(name):
     return layout.LOGS / (name + '.log')
 
 
-def pid(name):
-    """The pid of a running service, or None."""
+def _recorded(name):
     try:
-        p = int(pidfile(name).read_text())
+        return int(pidfile(name).read_text())
     except (OSError, ValueError):
         return None
+
+
+def _alive(p):
+    """True if process ``p`` exists and is not a zombie."""
     try:
         os.kill(p, 0)
-    except ProcessLookupError:
-        return None
-    # A zombie or a recycled pid is not our service.
-    try:
         with open('/proc/%d/stat' % p) as f:
-            if f.read().split(')')[-1].split()[0] == 'Z':
-                return None
+            return f.read().split(')')[-1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        return False
+
+
+def pid(name):
+    """The pid of a running service, or None.
+
+    A recorded pid whose command line does not name the state folder was
+    recycled by another process (after a reboot, say): not ours.
+    """
+    p = _recorded(name)
+    if not p or not _alive(p):
+        return None
+    try:
         with open('/proc/%d/cmdline' % p, 'rb') as f:
-            if str(layout.STATE).encode() not in f.read():
-                return None
+            cmdline = f.read()
     except OSError:
+        return None
+    # NOTE: uwsgi rewrites its argv area while it starts; an empty command
+    # line then is still the process we started.
+    if cmdline and str(layout.STATE).encode() not in cmdline:
         return None
     return p
 
@@ -127,7 +142,8 @@ def wait_for(check, what, timeout, interval=0.5, watch=()):
     while time.monotonic() < deadline:
         if check():
             return
-        dead = [n for n in watch if not pid(n)]
+        dead = [n for n in watch
+                if _recorded(n) and not _alive(_recorded(n))]
         if dead:
             raise RuntimeError('minicloud: %s exited while waiting for %s; '
                                'see %s' % (', '.join(dead), what,
