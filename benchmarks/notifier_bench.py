@@ -350,7 +350,7 @@ def main():
                         help='servers on the forced-down host, among 1, 50 '
                              'and 200')
     parser.add_argument('--heartbeat-reps', type=int, default=5)
-    parser.add_argument('--poll-interval', type=float, default=0.5)
+    parser.add_argument('--poll-interval', type=float, default=0.25)
     parser.add_argument('--service-down-time', type=int, default=10)
     parser.add_argument('--report-interval', type=int, default=2)
     parser.add_argument('--steady-seconds', type=float, default=30)
