@@ -82,7 +82,8 @@ def up(plugin=True):
 
 
 def down(wipe=False, machine=False):
-    stopped = procs.stop_many(list(reversed(layout.services())))
+    stopped = procs.stop_many([layout.PLAIN_API] +
+                              list(reversed(layout.services())))
     print('minicloud: stopped %s' % (', '.join(stopped) or 'nothing'),
           flush=True)
     if wipe:

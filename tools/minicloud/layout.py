@@ -61,6 +61,12 @@ SERVICE_USERS = ('nova', 'glance', 'neutron', 'placement')
 KEYSTONE_URL = 'http://%s:%d/v3' % (HOST, APIS['keystone'][0])
 COMPUTE_URL = 'http://%s:%d/v2.1' % (HOST, APIS['nova-api'][0])
 
+# A second nova-api with nova's own pipeline, run only by the load run so
+# that both arms are measured side by side under the same machine load.
+PLAIN_API = 'nova-api-plain'
+PLAIN_API_PORT = 8775
+PLAIN_COMPUTE_URL = 'http://%s:%d/v2.1' % (HOST, PLAIN_API_PORT)
+
 NOVA_ETC = ETC / 'nova'
 NOVA_PASTE = NOVA_ETC / 'api-paste.ini'
 NOVA_POLICY = NOVA_ETC / 'policy.yaml'

@@ -4,7 +4,9 @@ The five APIs run under uwsgi (none of them ships a server command any
 more); the nova services are their console scripts from the venv.
 """
 
+from tools.minicloud import configs
 from tools.minicloud import layout
+from tools.minicloud import paste
 from tools.minicloud import procs
 
 # NOTE: "Connection: close" cures intermittent 503s between services: a
@@ -25,6 +27,21 @@ def api_argv(name):
             '--http-socket', '%s:%d' % (layout.HOST, port),
             '--module', module, '--processes', str(processes),
             '--threads', str(threads)] + UWSGI_COMMON
+
+
+def start_plain_api():
+    """Start a second nova-api without our filter (nova's own paste file)."""
+    etc = layout.ETC / 'nova-plain'
+    etc.mkdir(parents=True, exist_ok=True)
+    (etc / 'api-paste.ini').write_text(paste.nova_original())
+    (etc / 'nova.conf').write_text(configs.nova().replace(
+        str(layout.NOVA_PASTE), str(etc / 'api-paste.ini')))
+    argv = api_argv('nova-api')
+    argv[argv.index('--http-socket') + 1] = '%s:%d' % (
+        layout.HOST, layout.PLAIN_API_PORT)
+    procs.start(layout.PLAIN_API, argv, {'OS_NOVA_CONFIG_DIR': str(etc)})
+    procs.wait_for(lambda: procs.http_ok(layout.PLAIN_COMPUTE_URL + '/'),
+                   layout.PLAIN_API, 120, watch=[layout.PLAIN_API])
 
 
 def api_env(name):
