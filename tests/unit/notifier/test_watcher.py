@@ -35,18 +35,12 @@ class TestDiff(testtools.TestCase):
                          watcher.diff(known, polled))
 
 
-class FakeService(dict):
-    """What ServiceList gives: attributes, and .get() for servicegroup."""
-
-    def __getattr__(self, name):
-        return self[name]
+FakeService = dict
 
 
 class TestHostStatuses(testtools.TestCase):
 
     def test_precedence_and_servicegroup(self):
-        from nova import objects
-        objects.register_all()
         services = [
             FakeService(host='up', disabled=False, forced_down=False),
             FakeService(host='lost', disabled=False, forced_down=False),
@@ -54,13 +48,12 @@ class TestHostStatuses(testtools.TestCase):
             FakeService(host='maint', disabled=True, forced_down=True),
         ]
         sg = mock.Mock()
-        sg.service_is_up.side_effect = lambda s: s.host == 'up'
+        sg.service_is_up.side_effect = lambda s: s['host'] == 'up'
         w = watcher.CellWatcher(mock.Mock(), servicegroup_api=sg)
-        with mock.patch('nova.objects.ServiceList.get_by_binary',
+        with mock.patch('host_status_ext.lookup._select_compute_services',
                         return_value=services) as get:
             result = w._host_statuses(mock.sentinel.cctxt)
-        get.assert_called_once_with(mock.sentinel.cctxt, 'nova-compute',
-                                    include_disabled=True)
+        get.assert_called_once_with(mock.sentinel.cctxt)
         self.assertEqual({'up': status.UP, 'lost': status.UNKNOWN,
                           'forced': status.DOWN,
                           'maint': status.MAINTENANCE}, result)
