@@ -596,6 +596,14 @@ def print_header(args):
     sys.stdout.flush()
 
 
+# The filter's modules (the notifier in the same package is not in the API).
+FILTER_PATHS = tuple(
+    'host_status_ext/' + name for name in (
+        '__init__.py', 'middleware.py', 'routes.py', 'authorization.py',
+        'lookup.py', 'hostid.py', 'views.py', 'status.py', 'conf.py',
+        'policies'))
+
+
 def _plugin_source():
     import host_status_ext
     import subprocess
@@ -603,16 +611,16 @@ def _plugin_source():
         os.path.abspath(host_status_ext.__file__)))
     try:
         commit = subprocess.run(
-            ['git', '-C', where, 'log', '-1', '--format=%h %s', '--',
-             'host_status_ext'], capture_output=True, text=True,
+            ['git', '-C', where, 'log', '-1', '--format=%h %s', '--']
+            + list(FILTER_PATHS), capture_output=True, text=True,
             check=True).stdout.strip()
         dirty = subprocess.run(
-            ['git', '-C', where, 'status', '--porcelain', '--',
-             'host_status_ext'], capture_output=True, text=True,
+            ['git', '-C', where, 'status', '--porcelain', '--']
+            + list(FILTER_PATHS), capture_output=True, text=True,
             check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return '%s (not a git checkout)' % where
-    return '%s, last commit %s%s' % (
+    return '%s, filter modules at %s%s' % (
         where, commit, ' (with uncommitted changes)' if dirty else '')
 
 
