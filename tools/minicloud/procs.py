@@ -92,14 +92,19 @@ def stop_many(names, timeout=10):
     running = {n: p for n, p in running.items() if p}
     for p in running.values():
         _signal_group(p, signal.SIGTERM)
+    # NOTE: wait for the whole process group, not only its leader: uwsgi's
+    # workers hold the listening socket a moment after the master exits,
+    # and a new nova-api could not bind its port.
     deadline = time.monotonic() + timeout
-    while any(pid(n) for n in running) and time.monotonic() < deadline:
+    while any(_group_alive(p) for p in running.values()) and \
+            time.monotonic() < deadline:
         time.sleep(0.1)
-    for n, p in running.items():
-        if pid(n):
+    for p in running.values():
+        if _group_alive(p):
             _signal_group(p, signal.SIGKILL)
     deadline = time.monotonic() + 5
-    while any(pid(n) for n in running) and time.monotonic() < deadline:
+    while any(_group_alive(p) for p in running.values()) and \
+            time.monotonic() < deadline:
         time.sleep(0.1)
     for n in names:
         pidfile(n).unlink(missing_ok=True)
@@ -116,6 +121,21 @@ def kill(name):
             time.sleep(0.05)
     pidfile(name).unlink(missing_ok=True)
     return bool(p)
+
+
+def _group_alive(pgid):
+    """True while a live (not zombie) process of group ``pgid`` is left."""
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % d) as f:
+                fields = f.read().split(')')[-1].split()
+        except OSError:
+            continue
+        if len(fields) > 3 and fields[3] == str(pgid) and fields[0] != 'Z':
+            return True
+    return False
 
 
 def _signal_group(p, sig):
