@@ -35,9 +35,13 @@ _COMPUTE_SERVICES = sa.select(
 
 
 @main_db_api.pick_context_manager_reader
-def _select_compute_services(context):
-    # NOTE: plain rows, not ORM objects: building a Service model per row
-    # was most of the lookup's cost on a cell with many hosts.
+def select_compute_services(context):
+    """The live nova-compute records of *context*'s cell, as plain dicts.
+
+    Shared by the API filter and the notifier, so both read a host's service
+    the same way. Plain rows, not ORM objects: building a Service model per
+    row was most of the lookup's cost on a cell with many hosts.
+    """
     return [dict(zip(_SERVICE_COLUMNS, row))
             for row in context.session.execute(_COMPUTE_SERVICES)]
 
@@ -60,13 +64,8 @@ class HostStatusLookup(object):
         self._servicegroup_api = servicegroup_api or servicegroup.API()
 
     def _compute_services(self, cell_context):
-        """All non-deleted nova-compute service records of one cell.
-
-        One query, through nova's own database context manager, for the
-        columns the servicegroup drivers need, not the Service object: a
-        listing of many hosts should not pay for building an object per row.
-        """
-        return _select_compute_services(cell_context)
+        """All non-deleted nova-compute service records of one cell."""
+        return select_compute_services(cell_context)
 
     def _state(self, service):
         return status.ServiceState(
@@ -74,18 +73,21 @@ class HostStatusLookup(object):
             forced_down=bool(service['forced_down']),
             is_up=self._servicegroup_api.service_is_up(service))
 
-    def __call__(self, context, timeout):
-        """Return the :class:`HostStatuses` of all cells but cell0.
+    def __call__(self, context, timeout, cell_uuid=None):
+        """Return the :class:`HostStatuses` of the cells asked.
 
-        :param context: the request's nova context; a copy reading only
-            non-deleted rows is used, so a deleted service counts as none.
+        :param context: the request's nova context.
         :param timeout: seconds to wait for the cells.
+        :param cell_uuid: the one cell to ask, when the response is of one
+            server whose cell nova has named; otherwise (or if that cell is
+            not known) every cell but cell0.
         """
         nova_context.load_cells()
         cells = [cell for cell in nova_context.CELLS if not cell.is_cell0()]
-        read_context = context.elevated(read_deleted='no')
+        if cell_uuid is not None:
+            cells = [cell for cell in cells if cell.uuid == cell_uuid] or cells
         results = nova_context.scatter_gather_cells(
-            read_context, cells, timeout, self._compute_services)
+            context, cells, timeout, self._compute_services)
 
         by_host = {}
         complete = True

@@ -99,7 +99,8 @@ class HostStatusFilter(object):
         hostids = None
         if any(views.needs_host(server) for server, _ in wanted):
             host_statuses = self._lookup()(
-                context, self._conf.host_status_ext.cell_timeout)
+                context, self._conf.host_status_ext.cell_timeout,
+                cell_uuid=self._server_cell(kind, context))
             hostids = hostid.HostIdIndex(host_statuses.by_host)
 
         changed = False
@@ -107,6 +108,20 @@ class HostStatusFilter(object):
             value = views.resolve(server, host_statuses, hostids)
             changed = views.write(server, value, visibility) or changed
         return jsonutils.dump_as_bytes(document) if changed else None
+
+    @staticmethod
+    def _server_cell(kind, context):
+        """The cell of the one server of a show, update or rebuild response.
+
+        To read one server, nova's compute API targets the request context
+        at the server's cell and leaves it so ("other code depends on this
+        being force targeted when the get call returns", nova.compute.api):
+        the filter then asks that cell alone. A listing spans cells, and its
+        context names none that could be trusted to hold every server.
+        """
+        if kind is routes.Kind.DETAIL:
+            return None
+        return getattr(context, 'cell_uuid', None)
 
 
 def filter_factory(global_conf, **local_conf):

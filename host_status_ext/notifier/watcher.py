@@ -71,7 +71,7 @@ class CellWatcher(object):
         # records the same way. Building ServiceList objects instead made
         # the notifier use 8.7 % of a core instead of 3.7 % (100 hosts, 2
         # cells, a poll every 0.25 s) for the same answer.
-        services = lookup._select_compute_services(cctxt)
+        services = lookup.select_compute_services(cctxt)
         return {
             svc['host']: status.host_status(status.ServiceState(
                 disabled=bool(svc['disabled']),

@@ -78,7 +78,7 @@ class TestCells(base.HostStatusTestCase):
         self.assertEqual({'in-cell1': 'UP', 'in-cell2': None},
                          self.statuses(self.admin_api))
 
-    def test_every_cell_but_cell0_is_asked_once(self):
+    def _cells_asked(self):
         seen = []
         real = base.lookup_compute_services()
 
@@ -87,6 +87,19 @@ class TestCells(base.HostStatusTestCase):
             return real(lookup, cell_context)
         self.useFixture(fixtures.MonkeyPatch(COMPUTE_SERVICES,
                                              compute_services))
+        return seen
+
+    def test_a_single_server_asks_only_its_own_cell(self):
+        seen = self._cells_asked()
+        self.force_down('host3')
+        self.assertEqual('DOWN', self.shown(self.admin_api, self.in_cell2))
+        self.assertEqual([self.cell_mappings['cell2'].uuid], seen)
+        del seen[:]
+        self.assertEqual('UP', self.shown(self.admin_api, self.in_cell1))
+        self.assertEqual([self.cell_mappings['cell1'].uuid], seen)
+
+    def test_a_listing_asks_every_cell_but_cell0_once(self):
+        seen = self._cells_asked()
         self.statuses(self.admin_api)
         self.assertEqual(
             sorted(self.cell_mappings[c].uuid for c in ('cell1', 'cell2')),

@@ -49,9 +49,11 @@ class FakeLookup(object):
         self.result = lookup.HostStatuses(by_host, complete)
         self.error = error
         self.calls = 0
+        self.cells = []
 
-    def __call__(self, context, timeout):
+    def __call__(self, context, timeout, cell_uuid=None):
         self.calls += 1
+        self.cells.append(cell_uuid)
         if self.error:
             raise self.error
         return self.result
@@ -68,13 +70,19 @@ class FakeGate(object):
         return self.result
 
 
+class FakeContext(object):
+    """What the filter reads of nova's request context."""
+
+    cell_uuid = None
+
+
 class TestHostStatusFilter(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
         self.lookup = FakeLookup({'cmp1': 'UP', 'cmp2': 'DOWN'})
         self.gate = FakeGate()
-        self.context = object()
+        self.context = FakeContext()
 
     def call(self, app, path='/servers/detail', method='GET', body=None,
              with_context=True):
@@ -223,6 +231,24 @@ class TestHostStatusFilter(testtools.TestCase):
         app = TinyNova({'servers': [view('a', 'cmp1')]})
         self.assertUntouched(app, self.call(app, with_context=False))
         self.assertEqual([], self.gate.calls)
+
+    def test_single_server_asks_only_the_cell_nova_targeted(self):
+        self.context.cell_uuid = 'cell-of-the-server'
+        for method, status, version, path, body in (
+                ('GET', 200, '2.16', '/servers/a', None),
+                ('PUT', 200, '2.75', '/servers/a', b'{}'),
+                ('POST', 202, '2.75', '/servers/a/action',
+                 b'{"rebuild": {}}')):
+            app = TinyNova({'server': view('a', 'cmp1')}, status=status,
+                           version=version)
+            resp = self.call(app, path=path, method=method, body=body)
+            self.assertEqual('UP', resp.json_body['server']['host_status'])
+        self.assertEqual(['cell-of-the-server'] * 3, self.lookup.cells)
+
+    def test_listing_asks_every_cell_whatever_the_context_says(self):
+        self.context.cell_uuid = 'some-cell'
+        self.call(TinyNova({'servers': [view('a', 'cmp1')]}))
+        self.assertEqual([None], self.lookup.cells)
 
     def test_filter_factory(self):
         app = TinyNova({})

@@ -50,7 +50,7 @@ class TestHostStatuses(testtools.TestCase):
         sg = mock.Mock()
         sg.service_is_up.side_effect = lambda s: s['host'] == 'up'
         w = watcher.CellWatcher(mock.Mock(), servicegroup_api=sg)
-        with mock.patch('host_status_ext.lookup._select_compute_services',
+        with mock.patch('host_status_ext.lookup.select_compute_services',
                         return_value=services) as get:
             result = w._host_statuses(mock.sentinel.cctxt)
         get.assert_called_once_with(mock.sentinel.cctxt)
