@@ -7,8 +7,6 @@ Options live in nova's own configuration (nova.conf), in the
 
 from oslo_config import cfg
 
-from host_status_ext.notifier import conf as notifier_conf
-
 GROUP = cfg.OptGroup(
     'host_status_ext',
     title='host_status API filter options',
@@ -34,5 +32,6 @@ def register_opts(conf):
 
 
 def list_opts():
-    # NOTE: the notifier's options (its own process) share the namespace.
-    return [(GROUP, API_OPTS)] + notifier_conf.list_opts()
+    # The notifier, a process of its own with its own file, has its own
+    # namespace: host_status_ext.notifier.
+    return [(GROUP, API_OPTS)]
