@@ -1,8 +1,9 @@
-"""Compute services of every cell -> the host_status of each compute host.
+"""Compute services of the cells -> the host_status of each compute host.
 
-One query per cell per request, whatever the number of servers or hosts: the
-filter asks every cell (in parallel, through nova's scatter-gather) for all
-of its nova-compute service records and computes each host's status once.
+At most one query per cell per request, whatever the number of servers or
+hosts: for a listing the filter asks every cell (in parallel, through nova's
+scatter-gather) for all of its nova-compute service records; for a single
+server, only the cell nova read it from. Each host's status is computed once.
 It does not look up the servers' hosts at all: every server view already
 carries ``hostId``, nova's hash of the server's project and host, from which
 :mod:`host_status_ext.hostid` recovers the host among the known ones.
