@@ -80,31 +80,29 @@ class HostStatusFilter(object):
             return None
 
         document = jsonutils.loads(response.body)
+        # One policy decision per response, as nova's view makes it: for a
+        # listing against the caller's project, for one server against the
+        # server's.
         if kind is routes.Kind.DETAIL:
             servers = document['servers']
             visibility = self._gate.visibility(context)
-            visibilities = [visibility] * len(servers)
         else:
             servers = [document['server']]
-            visibilities = [self._gate.visibility(
-                context, project_id=servers[0]['tenant_id'])]
-
-        wanted = [(server, visibility)
-                  for server, visibility in zip(servers, visibilities)
-                  if visibility is not authorization.Visibility.NONE]
-        if not wanted:
+            visibility = self._gate.visibility(
+                context, project_id=servers[0]['tenant_id'])
+        if visibility is authorization.Visibility.NONE:
             return None
 
         host_statuses = None
         hostids = None
-        if any(views.needs_host(server) for server, _ in wanted):
+        if any(views.needs_host(server) for server in servers):
             host_statuses = self._lookup()(
                 context, self._conf.host_status_ext.cell_timeout,
                 cell_uuid=self._server_cell(kind, context))
             hostids = hostid.HostIdIndex(host_statuses.by_host)
 
         changed = False
-        for server, visibility in wanted:
+        for server in servers:
             value = views.resolve(server, host_statuses, hostids)
             changed = views.write(server, value, visibility) or changed
         return jsonutils.dump_as_bytes(document) if changed else None
