@@ -36,12 +36,14 @@ class Gate(object):
 
     def _ensure_rules(self):
         # nova builds its enforcer lazily and may rebuild it (policy reset);
-        # whichever enforcer is current must know our rules.
+        # whichever enforcer is current must know our rules. Once it does,
+        # nothing is left to do here: context.can() initialises on its own.
+        if nova_policy._ENFORCER is self._enforcer_with_our_rules:
+            return
         nova_policy.init()
         enforcer = nova_policy._ENFORCER
-        if enforcer is not self._enforcer_with_our_rules:
-            policies.register_missing(enforcer)
-            self._enforcer_with_our_rules = enforcer
+        policies.register_missing(enforcer)
+        self._enforcer_with_our_rules = enforcer
 
     def visibility(self, context, project_id=None):
         """The caller's visibility of host_status.
