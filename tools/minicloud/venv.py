@@ -18,6 +18,8 @@ STACK = ('nova', 'keystone', 'glance', 'neutron', 'openstack-placement',
          'stestr', 'testtools', 'fixtures')
 
 MARKER = layout.VENV / '.minicloud-built'
+PROJECT_MARKER = layout.VENV / '.minicloud-project'
+SETUP_CFG = layout.REPO / 'setup.cfg'
 
 
 def _fingerprint():
@@ -36,6 +38,8 @@ def ensure():
 
     The project is installed editable so the paste entry point
     ``egg:host-status-ext#host_status`` resolves to the working tree.
+    Its entry points and console scripts (``host-status-notifier``) are
+    written at install time, though: a changed ``setup.cfg`` reinstalls it.
     """
     if not (MARKER.exists() and MARKER.read_text() == _fingerprint()):
         print('minicloud: building %s (a few minutes)' % layout.VENV,
@@ -46,13 +50,25 @@ def ensure():
         cons = ['-c', str(layout.CONSTRAINTS)] \
             if layout.CONSTRAINTS.exists() else []
         _pip('install', *cons, *STACK)
-        _pip('install', '--no-deps', '-e', str(layout.REPO))
+        _install_project()
         MARKER.write_text(_fingerprint())
     elif not _project_installed():
-        _pip('install', '--no-deps', '-e', str(layout.REPO))
+        _install_project()
+
+
+def _project_fingerprint():
+    return hashlib.sha256(SETUP_CFG.read_bytes()).hexdigest()
+
+
+def _install_project():
+    _pip('install', '--no-deps', '-e', str(layout.REPO))
+    PROJECT_MARKER.write_text(_project_fingerprint())
 
 
 def _project_installed():
+    if not (PROJECT_MARKER.exists() and
+            PROJECT_MARKER.read_text() == _project_fingerprint()):
+        return False
     probe = ('import importlib.metadata as m, sys; '
              'eps = m.entry_points(group="paste.filter_factory"); '
              'sys.exit(0 if any(e.name == "host_status" and '
