@@ -2,7 +2,10 @@
 
 Order matters: databases and keystone first (everyone authenticates
 against it), then the other APIs and nova's services together, then the
-computes are discovered into cell1 once they have registered.
+computes are discovered into cell1 once they have registered. The
+host-status-notifier starts with nova's services: it only reads the
+databases, and a compute that registers after its first poll is simply a
+change ('' -> UP) on a host that has no servers yet.
 """
 
 import os
@@ -73,6 +76,9 @@ def up(plugin=True):
                    set(layout.COMPUTE_HOSTS), 'compute node records',
                    COMPUTE_TIMEOUT, watch=layout.services())
     mark('computes registered')
+    procs.wait_for(services.notifier_ready, 'host-status-notifier',
+                   API_TIMEOUT, watch=[layout.NOTIFIER])
+    mark('notifier polls')
     bootstrap.discover_hosts()
     in_venv('tools.minicloud.seed', 'resources')
     print('minicloud: up in %.0f s (%s started; plugin %s); logs in %s'
@@ -103,6 +109,9 @@ def status():
         if name in layout.APIS:
             extra = ' answers %s' % services.url(name) \
                 if p and services.api_ready(name) else ' (no answer)'
+        elif name == layout.NOTIFIER:
+            extra = ' sends to %s.info (exchange %s)' % (
+                layout.NOTIFIER_TOPIC, layout.NOTIFICATION_EXCHANGE)
         print('%-22s %s%s' % (name, 'running pid %d' % p if p
                               else 'stopped', extra if p else ''))
         missing += not p

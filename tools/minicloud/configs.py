@@ -165,6 +165,23 @@ def compute_state(host):
     return layout.DATA / host
 
 
+def notifier():
+    """host-status-notifier's own file, read after nova.conf.
+
+    nova.conf gives it the databases, the servicegroup settings and the
+    transport; nova itself sends no notifications here (its
+    ``[oslo_messaging_notifications] driver`` is unset), so the topic
+    carries only the notifier's events, but a consumer picks them out by
+    event type all the same, as it must where nova's are on.
+    """
+    return _ini({'host_status_notifier': {
+        'state_file': layout.NOTIFIER_STATE,
+        # The default, written out so that this file and the consumers
+        # that read layout.NOTIFIER_TOPIC cannot disagree.
+        'topics': layout.NOTIFIER_TOPIC,
+    }})
+
+
 def write_all(plugin=True, owner_line=False):
     """Write every file; ``plugin`` puts our filter in nova's pipelines."""
     share = layout.VENV / 'etc'
@@ -176,6 +193,7 @@ def write_all(plugin=True, owner_line=False):
         'neutron/plugins/ml2/ml2_conf.ini': ml2(),
         'nova/nova.conf': nova(),
         'nova-compute/nova-compute.conf': nova_compute(),
+        'nova/host-status-notifier.conf': notifier(),
     }
     for host in layout.COMPUTE_HOSTS:
         files['nova-compute/%s.conf' % host] = nova_compute_host(host)
@@ -189,6 +207,7 @@ def write_all(plugin=True, owner_line=False):
                 layout.ETC / 'neutron' / 'api-paste.ini')
     paste.write(plugin)
     policy.write(owner_line)
+    layout.NOTIFIER_STATE.parent.mkdir(parents=True, exist_ok=True)
     for name in ('keystone', 'glance', 'neutron', 'nova', 'placement'):
         (layout.DATA / name / 'locks').mkdir(parents=True, exist_ok=True)
     for sub in ('images', 'staging', 'tasks'):

@@ -71,6 +71,16 @@ NOVA_ETC = ETC / 'nova'
 NOVA_PASTE = NOVA_ETC / 'api-paste.ini'
 NOVA_POLICY = NOVA_ETC / 'policy.yaml'
 
+# This project's host-status-notifier, run beside nova's services with
+# nova.conf and a file of its own. Its events go to nova's exchange
+# (nova sets control_exchange) on <topic>.info, as the notifier's README
+# section says a consumer finds them.
+NOTIFIER = 'host-status-notifier'
+NOTIFIER_CONF = NOVA_ETC / 'host-status-notifier.conf'
+NOTIFIER_STATE = DATA / 'host-status-notifier' / 'state.json'
+NOTIFIER_TOPIC = 'versioned_notifications'
+NOTIFICATION_EXCHANGE = 'nova'
+
 
 def openrc(account):
     """``OS_*`` variables for the ``openstack`` CLI as ``account``."""
@@ -96,4 +106,4 @@ def venv_bin(name):
 def services():
     """Every process the launcher runs, in start order."""
     return list(APIS) + ['nova-conductor', 'nova-scheduler'] + [
-        'nova-compute@' + h for h in COMPUTE_HOSTS]
+        'nova-compute@' + h for h in COMPUTE_HOSTS] + [NOTIFIER]

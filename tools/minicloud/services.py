@@ -1,7 +1,8 @@
 """How each OpenStack process of the mini-cloud is started.
 
 The five APIs run under uwsgi (none of them ships a server command any
-more); the nova services are their console scripts from the venv.
+more); the nova services and this project's host-status-notifier are
+their console scripts from the venv.
 """
 
 from tools.minicloud import configs
@@ -58,6 +59,10 @@ def argv(name):
         return [layout.venv_bin('nova-compute'),
                 '--config-file', str(etc / 'nova-compute.conf'),
                 '--config-file', str(etc / (host + '.conf'))]
+    if name == layout.NOTIFIER:
+        return [layout.venv_bin(name),
+                '--config-file', str(layout.NOVA_ETC / 'nova.conf'),
+                '--config-file', str(layout.NOTIFIER_CONF)]
     return [layout.venv_bin(name),
             '--config-file', str(layout.NOVA_ETC / 'nova.conf')]
 
@@ -77,3 +82,13 @@ def url(name):
 
 def api_ready(name):
     return procs.http_ok(url(name))
+
+
+def notifier_ready():
+    """True once the notifier has polled the cells at least once.
+
+    Its first poll on a new state folder writes the state file; a later
+    ``up`` finds the file already there, and then only the process
+    running says anything.
+    """
+    return bool(procs.pid(layout.NOTIFIER)) and layout.NOTIFIER_STATE.exists()
