@@ -1,0 +1,159 @@
+"""Watch host-status-notifier's events on the mini-cloud's RabbitMQ.
+
+``.minicloud/venv/bin/python -m tools.minicloud.events [--json]`` prints
+every ``instance.host_status_change`` as it arrives (one line, or the whole
+payload), until Ctrl-C; the e2e tests use :class:`EventWatcher` to wait for
+one.
+
+It is the consumer an operator's tool would be, and knows nothing of the
+notifier's code: an oslo.messaging notification listener on nova's
+exchange, topic ``<topic>.info``, that picks the notifier's events out by
+event type (the topic, ``versioned_notifications``, is also the one nova's
+own versioned notifications use when they are turned on). Each watcher
+reads a queue of its own (an oslo.messaging listener pool), so it sees
+every event sent while it runs and takes none away from another consumer;
+it deletes that queue when it stops, or RabbitMQ would keep filling it.
+"""
+
+import collections
+import json
+import sys
+import threading
+import time
+import uuid
+
+import kombu
+from oslo_config import cfg
+import oslo_messaging
+
+from tools.minicloud import configs
+from tools.minicloud import layout
+
+EVENT_TYPE = 'instance.host_status_change'
+
+# received: time.monotonic() when the listener got it; data: the payload's
+# nova_object.data (uuid, project_id, host_status, ...).
+Event = collections.namedtuple(
+    'Event', ['received', 'publisher_id', 'payload', 'data'])
+
+
+class _Endpoint(object):
+    filter_rule = oslo_messaging.NotificationFilter(
+        event_type='^%s$' % EVENT_TYPE.replace('.', r'\.'))
+
+    def __init__(self, sink):
+        self.sink = sink
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        self.sink(Event(time.monotonic(), publisher_id, payload,
+                        payload.get('nova_object.data', {})))
+
+
+class EventWatcher(object):
+    """Collect the notifier's events from the moment :meth:`start` returns.
+
+    :param on_event: called with each :class:`Event`, in the listener's
+        thread, besides keeping it.
+    """
+
+    def __init__(self, on_event=None):
+        self.on_event = on_event
+        self.pool = 'minicloud-events-%s' % uuid.uuid4().hex[:8]
+        self._events = []
+        self._changed = threading.Condition()
+        conf = cfg.ConfigOpts()
+        conf([], project='minicloud-events', default_config_files=[],
+             default_config_dirs=[])
+        self.transport = oslo_messaging.get_notification_transport(
+            conf, url=configs.RABBIT)
+        self.listener = oslo_messaging.get_notification_listener(
+            self.transport,
+            [oslo_messaging.Target(topic=layout.NOTIFIER_TOPIC,
+                                   exchange=layout.NOTIFICATION_EXCHANGE)],
+            [_Endpoint(self._add)], executor='threading', pool=self.pool)
+
+    def start(self):
+        # NOTE: the listener declares and binds its queue before start()
+        # returns; an event sent after that is not missed.
+        self.listener.start()
+        return self
+
+    def stop(self):
+        try:
+            self.listener.stop()
+            self.listener.wait()
+            self.transport.cleanup()
+        finally:
+            # NOTE: kombu names oslo.messaging's rabbit:// scheme amqp://.
+            url = configs.RABBIT.replace('rabbit://', 'amqp://', 1)
+            with kombu.Connection(url) as conn:
+                conn.default_channel.queue_delete(self.pool)
+
+    def _add(self, event):
+        with self._changed:
+            self._events.append(event)
+            self._changed.notify_all()
+        if self.on_event:
+            self.on_event(event)
+
+    def mark(self):
+        """A position in the events seen so far, for :meth:`wait_for`."""
+        with self._changed:
+            return len(self._events)
+
+    def events(self, since=0):
+        with self._changed:
+            return list(self._events[since:])
+
+    def wait_for(self, match, since=0, timeout=10):
+        """Return the first event after position ``since`` that matches.
+
+        :param match: a function of an event's payload data.
+        :raises TimeoutError: after ``timeout`` s, saying what did arrive.
+        """
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for event in self._events[since:]:
+                    if match(event.data):
+                        return event
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(
+                        'no matching event after %.1f s; got %s' % (
+                            timeout, [describe(e)
+                                      for e in self._events[since:]]))
+                self._changed.wait(left)
+
+
+def describe(event):
+    d = event.data
+    return '%s project %s: %s -> %s (hostId %s, at %s, from %s)' % (
+        d.get('uuid'), d.get('project_id'), d.get('old_host_status'),
+        d.get('host_status'), d.get('host_id'), d.get('changed_at'),
+        event.publisher_id)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    raw = '--json' in argv
+
+    def show(event):
+        print(json.dumps(event.payload) if raw else describe(event),
+              flush=True)
+    watcher = EventWatcher(on_event=show).start()
+    print('watching %s.info on exchange %s at %s (Ctrl-C ends)'
+          % (layout.NOTIFIER_TOPIC, layout.NOTIFICATION_EXCHANGE,
+             configs.RABBIT), file=sys.stderr, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
