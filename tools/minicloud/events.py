@@ -17,6 +17,7 @@ it deletes that queue when it stops, or RabbitMQ would keep filling it.
 
 import collections
 import json
+import signal
 import sys
 import threading
 import time
@@ -141,6 +142,9 @@ def main(argv=None):
     def show(event):
         print(json.dumps(event.payload) if raw else describe(event),
               flush=True)
+    # NOTE: SIGTERM (timeout, kill) ends it like Ctrl-C, so that its
+    # queue is deleted either way.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     watcher = EventWatcher(on_event=show).start()
     print('watching %s.info on exchange %s at %s (Ctrl-C ends)'
           % (layout.NOTIFIER_TOPIC, layout.NOTIFICATION_EXCHANGE,
