@@ -1,12 +1,14 @@
 """Compute services of the cells -> the host_status of each compute host.
 
 At most one query per cell per request, whatever the number of servers or
-hosts: for a listing the filter asks every cell (in parallel, through nova's
-scatter-gather) for all of its nova-compute service records; for a single
-server, only the cell nova read it from. Each host's status is computed once.
-It does not look up the servers' hosts at all: every server view already
-carries ``hostId``, nova's hash of the server's project and host, from which
-:mod:`host_status_ext.hostid` recovers the host among the known ones.
+hosts. For a listing the filter asks every cell (in parallel, through nova's
+scatter-gather) for all of its nova-compute service records, and computes
+each host's status once; it does not look up the servers' hosts at all:
+every server view already carries ``hostId``, nova's hash of the server's
+project and host, from which :mod:`host_status_ext.hostid` recovers the host
+among the known ones. For a single server, it asks only the cell nova read
+the server from, and only for the record of that server's host, as nova's
+own view joins it to the instance.
 """
 
 import collections
@@ -35,16 +37,41 @@ _COMPUTE_SERVICES = sa.select(
         main_models.Service.deleted == 0)
 
 
-@main_db_api.pick_context_manager_reader
+# The one server's host's record, joined as nova's Instance.services is:
+# on the instance's host, nova-compute only.
+_SERVER_COMPUTE_SERVICE = _COMPUTE_SERVICES.join_from(
+    main_models.Service, main_models.Instance,
+    main_models.Instance.host == main_models.Service.host,
+).where(main_models.Instance.uuid == sa.bindparam('server_uuid'))
+
+
+def _rows(context, statement, **parameters):
+    """Rows of *statement* in *context*'s cell database, as plain dicts.
+
+    Plain rows on a reader connection, not ORM objects in a session:
+    building a Service model per row was most of the lookup's cost on a cell
+    with many hosts, and an ORM session around one read costs about as much
+    as the read.
+    """
+    reader = main_db_api.get_context_manager(context).reader
+    with reader.connection.using(context) as connection:
+        return [dict(zip(_SERVICE_COLUMNS, row))
+                for row in connection.execute(statement, parameters)]
+
+
 def select_compute_services(context):
     """The live nova-compute records of *context*'s cell, as plain dicts.
 
     Shared by the API filter and the notifier, so both read a host's service
-    the same way. Plain rows, not ORM objects: building a Service model per
-    row was most of the lookup's cost on a cell with many hosts.
+    the same way.
     """
-    return [dict(zip(_SERVICE_COLUMNS, row))
-            for row in context.session.execute(_COMPUTE_SERVICES)]
+    return _rows(context, _COMPUTE_SERVICES)
+
+
+def select_server_compute_service(context, server_uuid):
+    """The live nova-compute record of the host of one server, or None."""
+    rows = _rows(context, _SERVER_COMPUTE_SERVICE, server_uuid=server_uuid)
+    return rows[0] if rows else None
 
 
 HostStatuses = collections.namedtuple('HostStatuses', ['by_host', 'complete'])
@@ -68,42 +95,22 @@ class HostStatusLookup(object):
         """All non-deleted nova-compute service records of one cell."""
         return select_compute_services(cell_context)
 
-    def _ask_one_cell(self, context, cell):
-        """Ask the one cell nova has just read a server from, in this thread.
-
-        As nova's own view reads that server's services: no hand-off to
-        scatter-gather's worker threads, which costs more than the query on
-        a busy API. A failure is reported as scatter-gather reports one.
-        """
-        try:
-            with nova_context.target_cell(context, cell) as cell_context:
-                return {cell.uuid: self._compute_services(cell_context)}
-        except Exception as error:
-            return {cell.uuid: error}
-
-    def _state(self, service):
-        return status.ServiceState(
+    def _status(self, service):
+        return status.host_status(status.ServiceState(
             disabled=bool(service['disabled']),
             forced_down=bool(service['forced_down']),
-            is_up=self._servicegroup_api.service_is_up(service))
+            is_up=self._servicegroup_api.service_is_up(service)))
 
-    def __call__(self, context, timeout, cell_uuid=None):
-        """Return the :class:`HostStatuses` of the cells asked.
+    def __call__(self, context, timeout):
+        """Return the :class:`HostStatuses` of every cell but cell0.
 
         :param context: the request's nova context.
-        :param timeout: seconds to wait for the cells, when asking several.
-        :param cell_uuid: the one cell to ask, when the response is of one
-            server whose cell nova has named; otherwise (or if that cell is
-            not known) every cell but cell0.
+        :param timeout: seconds to wait for the cells.
         """
         nova_context.load_cells()
         cells = [cell for cell in nova_context.CELLS if not cell.is_cell0()]
-        own_cell = [cell for cell in cells if cell.uuid == cell_uuid]
-        if own_cell:
-            results = self._ask_one_cell(context, own_cell[0])
-        else:
-            results = nova_context.scatter_gather_cells(
-                context, cells, timeout, self._compute_services)
+        results = nova_context.scatter_gather_cells(
+            context, cells, timeout, self._compute_services)
 
         by_host = {}
         complete = True
@@ -114,6 +121,24 @@ class HostStatusLookup(object):
                 complete = False
                 continue
             for service in services:
-                by_host.setdefault(service['host'],
-                                   status.host_status(self._state(service)))
+                if service['host'] not in by_host:
+                    by_host[service['host']] = self._status(service)
         return HostStatuses(by_host, complete)
+
+    def of_server(self, cell_context, server_uuid):
+        """The host_status of one server, read from its own cell.
+
+        :param cell_context: a context targeted at the server's cell. nova's
+            compute API leaves the request context so after reading a server
+            ("other code depends on this being force targeted when the get
+            call returns", nova.compute.api), so the record is read in the
+            request thread, from the cell nova read the server from, as
+            nova's own view reads it: no hand-off to scatter-gather's worker
+            threads, which costs more than the query on a busy API.
+        :returns: its host's host_status; "" if that host has no live
+            nova-compute record.
+        """
+        service = select_server_compute_service(cell_context, server_uuid)
+        if service is None:
+            return status.NONE
+        return self._status(service)

@@ -93,33 +93,31 @@ class HostStatusFilter(object):
         if visibility is authorization.Visibility.NONE:
             return None
 
-        host_statuses = None
-        hostids = None
-        if any(views.needs_host(server) for server in servers):
-            host_statuses = self._lookup()(
-                context, self._conf.host_status_ext.cell_timeout,
-                cell_uuid=self._server_cell(kind, context))
-            hostids = hostid.HostIdIndex(host_statuses.by_host)
-
         changed = False
-        for server in servers:
-            value = views.resolve(server, host_statuses, hostids)
+        for server, value in zip(servers, self._resolve(kind, context,
+                                                        servers)):
             changed = views.write(server, value, visibility) or changed
         return jsonutils.dump_as_bytes(document) if changed else None
 
-    @staticmethod
-    def _server_cell(kind, context):
-        """The cell of the one server of a show, update or rebuild response.
+    def _resolve(self, kind, context, servers):
+        """The host_status of each of *servers*; None where unknowable.
 
-        To read one server, nova's compute API targets the request context
-        at the server's cell and leaves it so ("other code depends on this
-        being force targeted when the get call returns", nova.compute.api):
-        the filter then asks that cell alone. A listing spans cells, and its
-        context names none that could be trusted to hold every server.
+        One query at most per cell. For one server (show, update, rebuild)
+        nova has left the request context targeted at the server's cell:
+        only that cell is asked, for that server's host alone. A listing
+        spans cells, and its context names none that could be trusted to
+        hold every server: every cell is asked for all its hosts.
         """
-        if kind is routes.Kind.DETAIL:
-            return None
-        return getattr(context, 'cell_uuid', None)
+        if not any(views.needs_host(server) for server in servers):
+            return [views.resolve(server, None, None) for server in servers]
+        if (kind is not routes.Kind.DETAIL
+                and getattr(context, 'cell_uuid', None) is not None):
+            return [self._lookup().of_server(context, servers[0]['id'])]
+        host_statuses = self._lookup()(
+            context, self._conf.host_status_ext.cell_timeout)
+        hostids = hostid.HostIdIndex(host_statuses.by_host)
+        return [views.resolve(server, host_statuses, hostids)
+                for server in servers]
 
 
 def filter_factory(global_conf, **local_conf):

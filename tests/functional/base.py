@@ -192,10 +192,10 @@ class HostStatusTestCase(test.TestCase,
             service.save()
 
 
-def lookup_compute_services():
-    """The real per-cell query of the filter, for tests that wrap it."""
+def lookup_rows():
+    """The filter's one way to read a cell's service records, to wrap it."""
     from host_status_ext import lookup
-    return lookup.HostStatusLookup._compute_services
+    return lookup._rows
 
 
 def paste_config():

@@ -10,8 +10,9 @@ from oslo_db import exception as db_exc
 
 from tests.functional import base
 
-COMPUTE_SERVICES = ('host_status_ext.lookup.HostStatusLookup.'
-                    '_compute_services')
+# Every read of service records by the filter, for a listing or for one
+# server, goes through this function.
+ROWS = 'host_status_ext.lookup._rows'
 
 
 class TestCells(base.HostStatusTestCase):
@@ -47,15 +48,14 @@ class TestCells(base.HostStatusTestCase):
                 self.assertNotIn('host_status', shown)
 
     def _fail_in(self, cell_name, failure):
-        real = base.lookup_compute_services()
+        real = base.lookup_rows()
         cell_uuid = self.cell_mappings[cell_name].uuid
 
-        def compute_services(lookup, cell_context):
+        def rows(cell_context, statement, **parameters):
             if cell_context.cell_uuid == cell_uuid:
                 return failure()
-            return real(lookup, cell_context)
-        self.useFixture(fixtures.MonkeyPatch(COMPUTE_SERVICES,
-                                             compute_services))
+            return real(cell_context, statement, **parameters)
+        self.useFixture(fixtures.MonkeyPatch(ROWS, rows))
 
     def _raise(self):
         raise db_exc.DBConnectionError('cell2 is unreachable')
@@ -80,13 +80,12 @@ class TestCells(base.HostStatusTestCase):
 
     def _cells_asked(self):
         seen = []
-        real = base.lookup_compute_services()
+        real = base.lookup_rows()
 
-        def compute_services(lookup, cell_context):
+        def rows(cell_context, statement, **parameters):
             seen.append(cell_context.cell_uuid)
-            return real(lookup, cell_context)
-        self.useFixture(fixtures.MonkeyPatch(COMPUTE_SERVICES,
-                                             compute_services))
+            return real(cell_context, statement, **parameters)
+        self.useFixture(fixtures.MonkeyPatch(ROWS, rows))
         return seen
 
     def test_a_single_server_asks_only_its_own_cell(self):

@@ -33,15 +33,20 @@ class TestBesideNovaNativeField(base.HostStatusTestCase):
     def test_filter_failure_returns_nova_response_as_nova_made_it(self):
         self.force_down('host1')
         self.disable('host1')
-        self.useFixture(fixtures.MockPatch(
-            'host_status_ext.lookup.HostStatusLookup.__call__',
-            side_effect=RuntimeError('the filter broke')))
-        resp = self.admin_api.api_get('/servers/%s' % self.server['id'])
-        self.assertEqual(200, resp.status)
-        # nova's own value, in nova's own order of checks.
-        self.assertEqual('DOWN', resp.body['server']['host_status'])
-        self.assertEqual(str(len(resp.content)),
-                         resp.headers['Content-Length'])
+        for lookup in ('__call__', 'of_server'):
+            self.useFixture(fixtures.MockPatch(
+                'host_status_ext.lookup.HostStatusLookup.' + lookup,
+                side_effect=RuntimeError('the filter broke')))
+        for path, one in (('/servers/%s' % self.server['id'], True),
+                          ('/servers/detail', False)):
+            resp = self.admin_api.api_get(path)
+            self.assertEqual(200, resp.status)
+            server = (resp.body['server'] if one
+                      else resp.body['servers'][0])
+            # nova's own value, in nova's own order of checks.
+            self.assertEqual('DOWN', server['host_status'])
+            self.assertEqual(str(len(resp.content)),
+                             resp.headers['Content-Length'])
 
     def test_owner_sees_nothing_without_the_policy_line(self):
         self.assertNotIn('host_status', self.api.get_server(self.server['id']))

@@ -49,14 +49,19 @@ class FakeLookup(object):
         self.result = lookup.HostStatuses(by_host, complete)
         self.error = error
         self.calls = 0
-        self.cells = []
+        self.servers_asked = []
 
-    def __call__(self, context, timeout, cell_uuid=None):
+    def __call__(self, context, timeout):
         self.calls += 1
-        self.cells.append(cell_uuid)
         if self.error:
             raise self.error
         return self.result
+
+    def of_server(self, context, server_uuid):
+        self.servers_asked.append((context.cell_uuid, server_uuid))
+        if self.error:
+            raise self.error
+        return 'MAINTENANCE'
 
 
 class FakeGate(object):
@@ -242,13 +247,38 @@ class TestHostStatusFilter(testtools.TestCase):
             app = TinyNova({'server': view('a', 'cmp1')}, status=status,
                            version=version)
             resp = self.call(app, path=path, method=method, body=body)
-            self.assertEqual('UP', resp.json_body['server']['host_status'])
-        self.assertEqual(['cell-of-the-server'] * 3, self.lookup.cells)
+            self.assertEqual('MAINTENANCE',
+                             resp.json_body['server']['host_status'])
+        self.assertEqual([('cell-of-the-server', 'a')] * 3,
+                         self.lookup.servers_asked)
+        self.assertEqual(0, self.lookup.calls)
+
+    def test_single_server_in_its_cell_lookup_fails_untouched(self):
+        self.context.cell_uuid = 'cell-of-the-server'
+        self.lookup.error = RuntimeError('cell database gone')
+        app = TinyNova({'server': view('a', 'cmp1', host_status='UP')})
+        self.assertUntouched(app, self.call(app, path='/servers/a'))
+
+    def test_single_server_without_a_targeted_context_asks_every_cell(self):
+        app = TinyNova({'server': view('a', 'cmp2')})
+        resp = self.call(app, path='/servers/a')
+        self.assertEqual('DOWN', resp.json_body['server']['host_status'])
+        self.assertEqual(1, self.lookup.calls)
+        self.assertEqual([], self.lookup.servers_asked)
+
+    def test_single_server_without_host_asks_nothing(self):
+        self.context.cell_uuid = 'cell-of-the-server'
+        app = TinyNova({'server': view('a', None)})
+        resp = self.call(app, path='/servers/a')
+        self.assertEqual('', resp.json_body['server']['host_status'])
+        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.servers_asked)
 
     def test_listing_asks_every_cell_whatever_the_context_says(self):
         self.context.cell_uuid = 'some-cell'
         self.call(TinyNova({'servers': [view('a', 'cmp1')]}))
-        self.assertEqual([None], self.lookup.cells)
+        self.assertEqual(1, self.lookup.calls)
+        self.assertEqual([], self.lookup.servers_asked)
 
     def test_filter_factory(self):
         app = TinyNova({})
