@@ -535,10 +535,18 @@ class Case(object):
 
 
 def run_case(case, deployment, switch, paths, budget, min_rounds,
-             max_rounds, rng, fixed_offset=None):
+             max_rounds, rng, fixed_offset=None, min_seconds=0.0):
+    """Rounds of the four arms until A/A converges or time runs out.
+
+    A case stops early, with A/A within tolerance, only after both
+    *min_rounds* and *min_seconds*: a show is about a hundred times cheaper
+    than a listing of 1000 servers, and a handful of its rounds would let
+    A/A fall within tolerance by chance while the other ratios still move.
+    """
     path = paths[case.kind]
     case.check = check_arms(deployment, switch, path(0), case.version)
-    deadline = time.monotonic() + budget
+    started = time.monotonic()
+    deadline = started + budget
     order = list(ARMS)
     for round_no in itertools.count():
         rng.shuffle(order)
@@ -548,10 +556,12 @@ def run_case(case, deployment, switch, paths, budget, min_rounds,
                              path(round_no), case.version, offset)
             case.samples[arm].append(sample)
         done = round_no + 1
-        if done >= min_rounds and abs(case.aa - 1) <= AA_TOLERANCE:
+        enough = (done >= min_rounds
+                  and time.monotonic() - started >= min_seconds)
+        if enough and abs(case.aa - 1) <= AA_TOLERANCE:
             case.converged = True
             break
-        if done >= max_rounds or (done >= min_rounds
+        if done >= max_rounds or (enough
                                   and time.monotonic() > deadline):
             break
     switch.set(False)
@@ -582,8 +592,10 @@ def print_header(args):
           'microversions 2.16 and latest (%s)' % LATEST)
     print('timing: CPU = time.process_time(), wall = time.perf_counter(), '
           'gc.collect() before each request; arms shuffled in every round; '
-          'rounds until A/A within +-%d%% (min %d, max %d per case)'
-          % (AA_TOLERANCE * 100, args.min_rounds, args.max_rounds))
+          'rounds until A/A within +-%d%% (min %d rounds and %.0f s, max %d '
+          'rounds or %.0f s per case)'
+          % (AA_TOLERANCE * 100, args.min_rounds, args.min_seconds,
+             args.max_rounds, args.budget))
     print('stack offset: %s' % (
         'a different padding frame each round, the same for the 4 arms, '
         'over a whole 16 KiB CPython frame chunk (CPython 3.11 '
@@ -690,6 +702,9 @@ def print_case(case):
 
 def last_line(cases):
     """The line for the largest detail case (the worse of its versions)."""
+    if not any(c.kind == 'detail' for c in cases):
+        print('(no detail case was run: no last line)')
+        return
     largest = [c for c in cases if c.kind == 'detail'
                and (c.n_servers, c.n_hosts) == max(
                    (d.n_servers, d.n_hosts) for d in cases
@@ -716,8 +731,14 @@ def parse_args(argv):
     parser.add_argument('--min-rounds', type=int, default=None)
     parser.add_argument('--max-rounds', type=int, default=None)
     parser.add_argument('--budget', type=float, default=None,
-                        help='seconds per case (one kind, one version, one '
-                             'size) beyond the minimum rounds')
+                        help='seconds after which a case (one kind, one '
+                             'version, one size) stops once it has its '
+                             'minimum, converged or not')
+    parser.add_argument('--min-seconds', type=float, default=None,
+                        help='seconds a case runs at least before A/A may '
+                             'stop it')
+    parser.add_argument('--kinds', default='detail,show',
+                        help='comma list of request kinds: detail, show')
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument(
         '--sqlite-pool', default='queue', choices=('queue', 'null'),
@@ -748,9 +769,15 @@ def parse_args(argv):
     if args.min_rounds is None:
         args.min_rounds = 3 if args.quick else 7
     if args.max_rounds is None:
-        args.max_rounds = 6 if args.quick else 60
+        args.max_rounds = 6 if args.quick else 1000
     if args.budget is None:
-        args.budget = 2.0 if args.quick else 12.0
+        args.budget = 2.0 if args.quick else 40.0
+    if args.min_seconds is None:
+        args.min_seconds = 0.0 if args.quick else 15.0
+    args.kinds = [k for k in args.kinds.split(',') if k]
+    for kind in args.kinds:
+        if kind not in ('detail', 'show'):
+            parser.error('unknown kind %r' % kind)
     return args
 
 
@@ -786,12 +813,12 @@ def main(argv=None):
                 'detail': lambda i: DETAIL_PATH,
                 'show': lambda i: SHOW_PATH % ids[(i * 7919) % len(ids)],
             }
-            for kind in ('detail', 'show'):
+            for kind in args.kinds:
                 for version in ('2.16', LATEST):
                     case = Case(kind, version, n_servers, n_hosts)
                     run_case(case, deployment, switch, paths, args.budget,
                              args.min_rounds, args.max_rounds, rng,
-                             args.stack_offset)
+                             args.stack_offset, args.min_seconds)
                     cases.append(case)
                     print_case(case)
             gc.unfreeze()
