@@ -529,6 +529,26 @@ class Case(object):
     def aa(self):
         return self.ratio(NATIVE_AA, NATIVE)
 
+    def interval(self, a, b, field='cpu', resamples=2000, level=0.95):
+        """Bootstrap interval of the ratio of medians *a* / *b*.
+
+        Rounds are resampled whole (each round's arms ran at one stack
+        offset, one after the other), so the interval says how far the
+        ratio could move with other rounds of the same run: a target is
+        met only if the interval's upper end is under it.
+        """
+        rng = random.Random(0)
+        xs = [getattr(s, field) for s in self.samples[a]]
+        ys = [getattr(s, field) for s in self.samples[b]]
+        n = len(xs)
+        ratios = []
+        for _ in range(resamples):
+            picks = [rng.randrange(n) for _ in range(n)]
+            ratios.append(statistics.median(xs[i] for i in picks)
+                          / statistics.median(ys[i] for i in picks))
+        tail = (1 - level) / 2
+        return quantile(ratios, tail), quantile(ratios, 1 - tail)
+
     @property
     def rounds(self):
         return len(self.samples[NATIVE])
@@ -602,7 +622,9 @@ def print_header(args):
         'gh-142183)' if args.stack_offset is None else
         '%d words, fixed' % args.stack_offset))
     print('nova [api] response_validation = %s' % args.response_validation)
-    print('ratios are of CPU medians; sql = queries per request (stm = all '
+    print('ratios are of CPU medians, with 95% bootstrap intervals over '
+          'the rounds (p/n CI, aa CI)')
+    print('sql = queries per request (stm = all '
           'statements, with the BEGIN oslo.db emits on SQLite), counted by a '
           'SQLAlchemy before_cursor_execute listener')
     sys.stdout.flush()
@@ -690,7 +712,9 @@ def print_case(case):
                 '%s=%d' % (k or '""', v) for k, v in sorted(values.items()))
         else:
             ratios = ('',) * 4
-            tail = ''
+            tail = 'p/n 95%% CI %.2f-%.2f, aa %.2f-%.2f' % (
+                case.interval(PLUGIN, NATIVE) + case.interval(NATIVE_AA,
+                                                              NATIVE))
         head = ((case.kind, case.version, case.n_servers, case.n_hosts,
                  case.rounds) if i == 0 else ('', '', '', '', ''))
         print(COLUMNS % (head + (
@@ -729,6 +753,10 @@ def parse_args(argv):
     parser.add_argument('--sizes', default=None,
                         help='comma list of NxH, e.g. 1000x100,10x1')
     parser.add_argument('--min-rounds', type=int, default=None)
+    parser.add_argument('--headline-min-rounds', type=int, default=None,
+                        help='minimum rounds of the largest detail case, '
+                             'the one of the last line (default 25; 3 with '
+                             '--quick)')
     parser.add_argument('--max-rounds', type=int, default=None)
     parser.add_argument('--budget', type=float, default=None,
                         help='seconds after which a case (one kind, one '
@@ -768,6 +796,8 @@ def parse_args(argv):
     args.sizes = sizes
     if args.min_rounds is None:
         args.min_rounds = 3 if args.quick else 7
+    if args.headline_min_rounds is None:
+        args.headline_min_rounds = 3 if args.quick else 25
     if args.max_rounds is None:
         args.max_rounds = 6 if args.quick else 1000
     if args.budget is None:
@@ -798,6 +828,7 @@ def main(argv=None):
     cases = []
     started = time.monotonic()
     print_table_header()
+    headline = max(args.sizes)
     for n_servers, n_hosts in args.sizes:
         with Deployment(n_servers, n_hosts, native_ini, plugin_ini,
                         args.response_validation,
@@ -816,8 +847,16 @@ def main(argv=None):
             for kind in args.kinds:
                 for version in ('2.16', LATEST):
                     case = Case(kind, version, n_servers, n_hosts)
+                    # The last line's case gets more rounds: at 1000
+                    # servers, a round is seconds, and a few of them leave
+                    # its ratios wide open.
+                    min_rounds = args.min_rounds
+                    if (kind == 'detail'
+                            and (n_servers, n_hosts) == headline):
+                        min_rounds = max(min_rounds,
+                                         args.headline_min_rounds)
                     run_case(case, deployment, switch, paths, args.budget,
-                             args.min_rounds, args.max_rounds, rng,
+                             min_rounds, args.max_rounds, rng,
                              args.stack_offset, args.min_seconds)
                     cases.append(case)
                     print_case(case)
