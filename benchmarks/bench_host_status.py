@@ -40,6 +40,15 @@ of nova's own cost, so without it the plugin's share shows largest.
 
 Every round runs the four arms under the same padding frame, whose size
 changes from round to round: see "Stack offsets" below for why.
+
+Ratios are paired: the geometric mean, over the rounds, of the ratio of two
+arms' CPU times in the same round. The four requests of a round run one
+after the other under the same stack offset, so what a round shares (the
+offset, a burst of load from another process) cancels out of its ratio,
+where a ratio of the arms' medians keeps it; and over offsets spread evenly
+across a frame chunk, the geometric mean of the plugin's shifted position
+against nova's is exactly 1, so the filter's extra frames do not bias it.
+The ratio of the medians is printed beside it (``m-p/n``).
 """
 
 import os
@@ -64,6 +73,7 @@ import gc  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import math  # noqa: E402
 import platform  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
@@ -522,7 +532,15 @@ class Case(object):
             getattr(s, field) for s in self.samples[arm])
         return counts.most_common(1)[0][0]
 
+    def _log_ratios(self, a, b, field):
+        return [math.log(getattr(x, field) / getattr(y, field))
+                for x, y in zip(self.samples[a], self.samples[b])]
+
     def ratio(self, a, b, field='cpu'):
+        """Paired ratio *a* / *b*: geometric mean of the rounds' ratios."""
+        return math.exp(statistics.fmean(self._log_ratios(a, b, field)))
+
+    def median_ratio(self, a, b, field='cpu'):
         return self.med(a, field) / self.med(b, field)
 
     @property
@@ -530,22 +548,19 @@ class Case(object):
         return self.ratio(NATIVE_AA, NATIVE)
 
     def interval(self, a, b, field='cpu', resamples=2000, level=0.95):
-        """Bootstrap interval of the ratio of medians *a* / *b*.
+        """Bootstrap interval of the paired ratio *a* / *b*.
 
-        Rounds are resampled whole (each round's arms ran at one stack
-        offset, one after the other), so the interval says how far the
-        ratio could move with other rounds of the same run: a target is
-        met only if the interval's upper end is under it.
+        Rounds are resampled, so the interval says how far the ratio could
+        move with other rounds of the same run: a target is met only if the
+        interval's upper end is under it.
         """
         rng = random.Random(0)
-        xs = [getattr(s, field) for s in self.samples[a]]
-        ys = [getattr(s, field) for s in self.samples[b]]
-        n = len(xs)
+        logs = self._log_ratios(a, b, field)
+        n = len(logs)
         ratios = []
         for _ in range(resamples):
-            picks = [rng.randrange(n) for _ in range(n)]
-            ratios.append(statistics.median(xs[i] for i in picks)
-                          / statistics.median(ys[i] for i in picks))
+            ratios.append(math.exp(statistics.fmean(
+                logs[rng.randrange(n)] for _ in range(n))))
         tail = (1 - level) / 2
         return quantile(ratios, tail), quantile(ratios, 1 - tail)
 
@@ -622,8 +637,9 @@ def print_header(args):
         'gh-142183)' if args.stack_offset is None else
         '%d words, fixed' % args.stack_offset))
     print('nova [api] response_validation = %s' % args.response_validation)
-    print('ratios are of CPU medians, with 95% bootstrap intervals over '
-          'the rounds (p/n CI, aa CI)')
+    print('ratios: paired (geometric mean over rounds of CPU time ratios in '
+          'one round), 95% bootstrap intervals over the rounds (p/n CI, aa '
+          'CI); w-p/n of wall times; m-p/n = ratio of CPU medians')
     print('sql = queries per request (stm = all '
           'statements, with the BEGIN oslo.db emits on SQLite), counted by a '
           'SQLAlchemy before_cursor_execute listener')
@@ -678,15 +694,15 @@ def _cpu_model():
 
 
 COLUMNS = ('%-6s %-5s %4s %3s %3s | %-9s %8s %8s %8s %8s %4s %4s | '
-           '%5s %5s %5s %5s %s')
+           '%5s %5s %5s %5s %5s %s')
 
 
 def print_table_header():
     print()
     print(COLUMNS % ('kind', 'mv', 'N', 'H', 'rnd', 'arm', 'cpu-med',
                      'cpu-p90', 'wall-med', 'wall-p90', 'sql', 'stm', 'p/n',
-                     'p/f', 'aa', 'w-p/n', 'extra_sql / check'))
-    print('-' * 128)
+                     'p/f', 'aa', 'w-p/n', 'm-p/n', 'extra_sql / check'))
+    print('-' * 134)
 
 
 def print_case(case):
@@ -696,22 +712,23 @@ def print_case(case):
             ratios = ('%5.2f' % case.ratio(PLUGIN, NATIVE),
                       '%5.2f' % case.ratio(PLUGIN, FLOOR),
                       '%5.2f' % case.aa,
-                      '%5.2f' % case.ratio(PLUGIN, NATIVE, 'wall'))
+                      '%5.2f' % case.ratio(PLUGIN, NATIVE, 'wall'),
+                      '%5.2f' % case.median_ratio(PLUGIN, NATIVE))
             extra = case.sql(PLUGIN) - case.sql(FLOOR)
             tail = 'extra_sql=%d (%.1f/cell; %d with BEGINs)%s' % (
                 extra, extra / float(N_CELLS),
                 case.sql(PLUGIN, 'stmts') - case.sql(FLOOR, 'stmts'),
                 '' if case.converged else ' AA-NOT-CONVERGED')
         elif i == 1:
-            ratios = ('',) * 4
+            ratios = ('',) * 5
             tail = ('check: ' + ('; '.join(problems) if problems else 'ok')
                     + ', %d servers' % n_servers)
         elif i == 2:
-            ratios = ('',) * 4
+            ratios = ('',) * 5
             tail = 'native: ' + ' '.join(
                 '%s=%d' % (k or '""', v) for k, v in sorted(values.items()))
         else:
-            ratios = ('',) * 4
+            ratios = ('',) * 5
             tail = 'p/n 95%% CI %.2f-%.2f, aa %.2f-%.2f' % (
                 case.interval(PLUGIN, NATIVE) + case.interval(NATIVE_AA,
                                                               NATIVE))
@@ -862,7 +879,7 @@ def main(argv=None):
                     print_case(case)
             gc.unfreeze()
     SQL.remove()
-    print('-' * 128)
+    print('-' * 134)
     print('total %.0f s, load average %s at the end' % (
         time.monotonic() - started,
         '/'.join('%.1f' % x for x in os.getloadavg())))
