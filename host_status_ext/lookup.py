@@ -75,6 +75,19 @@ def select_server_compute_service(context, server_uuid):
     return rows[0] if rows else None
 
 
+def service_host_status(service, servicegroup_api):
+    """The host_status of a host whose nova-compute record is *service*.
+
+    One place for the filter and the notifier: the precedence over the
+    record's flags, and nova's servicegroup driver (the operator's
+    ``servicegroup_driver`` and ``service_down_time``) for whether it is up.
+    """
+    return status.host_status(status.ServiceState(
+        disabled=bool(service['disabled']),
+        forced_down=bool(service['forced_down']),
+        is_up=servicegroup_api.service_is_up(service)))
+
+
 HostStatuses = collections.namedtuple('HostStatuses', ['by_host', 'complete'])
 HostStatuses.__doc__ = """The status of every compute host nova knows of.
 
@@ -125,14 +138,12 @@ class HostStatusLookup(object):
         self._servicegroup_api = servicegroup_api or servicegroup.API()
 
     def _compute_services(self, cell_context):
-        """All non-deleted nova-compute service records of one cell."""
+        # A method, as nova's own callers of scatter_gather_cells pass
+        # (nova's DownCellFixture, which stands in for it, expects one).
         return select_compute_services(cell_context)
 
     def _status(self, service):
-        return status.host_status(status.ServiceState(
-            disabled=bool(service['disabled']),
-            forced_down=bool(service['forced_down']),
-            is_up=self._servicegroup_api.service_is_up(service)))
+        return service_host_status(service, self._servicegroup_api)
 
     def __call__(self, context, timeout):
         """Return the :class:`HostStatuses` of every cell but cell0.
