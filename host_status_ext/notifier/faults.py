@@ -8,6 +8,11 @@ environment, a notifier sends itself SIGKILL the first time it reaches that
 point: nothing runs after it, exactly as after a kill -9 there. Unset (as
 in any deployment), :func:`reached` does nothing.
 
+With ``HOST_STATUS_NOTIFIER_FAULT_ONCE=<file>`` too, only the first process
+to reach the point dies (it creates the file first), so that several
+instances can carry the same fault and whichever owns the changed cell is
+the one that dies, while the one that takes over passes the point.
+
 Points: ``before-send``, ``mid-send`` (after the first notification of a
 host with more than one server), ``after-send`` (all sent, not saved),
 ``after-commit`` (saved).
@@ -17,10 +22,18 @@ import os
 import signal
 
 ENV = 'HOST_STATUS_NOTIFIER_FAULT'
+ONCE_ENV = 'HOST_STATUS_NOTIFIER_FAULT_ONCE'
 POINTS = ('before-send', 'mid-send', 'after-send', 'after-commit')
 
 
 def reached(point):
     """Die here if the environment names this point."""
-    if os.environ.get(ENV) == point:
-        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(ENV) != point:
+        return
+    once = os.environ.get(ONCE_ENV)
+    if once:
+        try:
+            os.close(os.open(once, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+    os.killpg(os.getpgrp(), signal.SIGKILL)
