@@ -169,7 +169,8 @@ class CellCoordinator(object):
                     LOG.warning('The lock of cell %s expired (paused, or '
                                 'the backend lost it); taking it again.',
                                 cell_uuid)
-                    del self._locks[cell_uuid]
+                    # NOTE: released so tooz stops heartbeating it.
+                    self.release(cell_uuid)
             for cell_uuid in sorted(mine - set(self._locks)):
                 lock = self._coordinator.get_lock(
                     (LOCK_PREFIX + cell_uuid).encode())
