@@ -1,4 +1,4 @@
-"""What the notifier remembers of each cell, and the state file of one instance.
+"""What the notifier remembers of each cell; the state file of one instance.
 
 For every host of a cell: the last host_status sent (``hosts``) and, while
 a change is being sent, that change (``pending``: old and new status and
@@ -156,8 +156,11 @@ class FileStore(object):
         self.save(doc['cells'], doc['pending'])
 
     def save(self, cells, pending=None):
-        """Replace the state file with *cells* (``{cell: {host: status}}``)
-        and *pending* (``{cell: {host: [old, new, changed_at]}}``)."""
+        """Replace the state file with *cells* and *pending*.
+
+        :param cells: ``{cell: {host: status}}``.
+        :param pending: ``{cell: {host: [old, new, changed_at]}}``.
+        """
         doc = {'version': FORMAT_VERSION,
                'cells': {cell: {h: s for h, s in hosts.items() if s}
                          for cell, hosts in cells.items()},

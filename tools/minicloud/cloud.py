@@ -76,9 +76,9 @@ def up(plugin=True):
                    set(layout.COMPUTE_HOSTS), 'compute node records',
                    COMPUTE_TIMEOUT, watch=layout.services())
     mark('computes registered')
-    procs.wait_for(services.notifier_ready, 'host-status-notifier',
-                   API_TIMEOUT, watch=[layout.NOTIFIER])
-    mark('notifier polls')
+    procs.wait_for(services.notifier_ready, 'host-status-notifiers',
+                   API_TIMEOUT, watch=list(layout.NOTIFIERS) + [layout.REDIS])
+    mark('notifiers poll')
     bootstrap.discover_hosts()
     in_venv('tools.minicloud.seed', 'resources')
     print('minicloud: up in %.0f s (%s started; plugin %s); logs in %s'
@@ -109,9 +109,12 @@ def status():
         if name in layout.APIS:
             extra = ' answers %s' % services.url(name) \
                 if p and services.api_ready(name) else ' (no answer)'
-        elif name == layout.NOTIFIER:
-            extra = ' sends to %s.info (exchange %s)' % (
-                layout.NOTIFIER_TOPIC, layout.NOTIFICATION_EXCHANGE)
+        elif name in layout.NOTIFIERS:
+            extra = ' sends to %s.info (exchange %s) as %s' % (
+                layout.NOTIFIER_TOPIC, layout.NOTIFICATION_EXCHANGE,
+                layout.notifier_publisher_host(name))
+        elif name == layout.REDIS:
+            extra = ' tooz backend %s' % layout.REDIS_URL
         print('%-22s %s%s' % (name, 'running pid %d' % p if p
                               else 'stopped', extra if p else ''))
         missing += not p

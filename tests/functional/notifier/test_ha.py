@@ -21,7 +21,7 @@ EVENT_TIMEOUT = 30    # bounds a wait for events (takeover included)
 
 
 class HATestCase(testtools.TestCase):
-    """A broker per class; a redis, nova's databases and a state DB per test."""
+    """A broker per class; redis, nova's databases, a state DB per test."""
 
     @classmethod
     def setUpClass(cls):
@@ -97,8 +97,11 @@ class HATestCase(testtools.TestCase):
 
 
 class TestKillAtEachPoint(HATestCase):
-    """Both instances carry the fault; the one that owns the changed cell
-    dies at the point (kill -9 of itself), the other takes over."""
+    """Both instances carry the fault; the owner of the cell dies at it.
+
+    The one that owns the changed cell dies at the point (kill -9 of
+    itself), the other takes over and passes the point.
+    """
 
     HOST = 'cell1-host0'
 

@@ -39,5 +39,5 @@ class TestSender(testtools.TestCase):
             sender = delivery.Sender(mock.Mock(), 'log', ['a'], 0)
         self.assertFalse(sender.reports_failures)
         sender.send('p', 'e', 'info', {'x': 1}, 'id')
-        notifier.return_value.prepare.return_value.info.assert_called_once_with(
-            {}, 'e', {'x': 1})
+        info = notifier.return_value.prepare.return_value.info
+        info.assert_called_once_with({}, 'e', {'x': 1})

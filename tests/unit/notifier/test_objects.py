@@ -1,6 +1,5 @@
 """The versioned payload: wire format, no host name, version fingerprints."""
 
-import datetime
 from unittest import mock
 
 from oslo_versionedobjects import fixture as ovo_fixture
