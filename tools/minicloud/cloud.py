@@ -68,6 +68,8 @@ def up(plugin=True):
     in_venv('tools.minicloud.seed', 'identity')
     mark('accounts and catalog')
     started = [name for name in layout.services() if services.start(name)]
+    procs.wait_for(services.redis_ready, 'redis-server', API_TIMEOUT,
+                   watch=[layout.REDIS])
     for name in layout.APIS:
         procs.wait_for(lambda n=name: services.api_ready(n), name,
                        API_TIMEOUT, watch=layout.services())
