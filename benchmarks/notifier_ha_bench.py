@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -95,7 +96,15 @@ class Soak(object):
         raise RuntimeError('owner %s is none of ours' % owner)
 
     def settle(self):
-        """Both cells owned, epochs unchanged for two seconds."""
+        """Wait for every instance in the group and both cells settled.
+
+        Settled: owned, epochs unchanged for two seconds. A kill then
+        always leaves two live members.
+        """
+        for n in self.notifiers.values():
+            processes.wait_until(
+                lambda n=n: 'Coordination started' in n.log_text(), 120,
+                '%s joined' % n.name, interval=0.2)
         cells = set(self.cloud.cells.values())
         last = None
         deadline = time.monotonic() + 120
@@ -114,6 +123,9 @@ class Soak(object):
         servers = self.cloud.servers[host]
         victim = self.owner(cell)
         epoch = self.state.cells()[cell][0]
+        alive = [n.name for n in self.notifiers.values() if n.alive()]
+        if len(alive) != len(NAMES):
+            raise RuntimeError('only %s alive' % alive)
         time.sleep(random.uniform(0, self.args.poll_interval))
         self.cloud.set_forced_down(host, True)
         forced = time.monotonic()
@@ -162,11 +174,14 @@ def main():
                         help='kill at most this long after the force-down')
     parser.add_argument('--json', help='write the figures here too')
     args = parser.parse_args()
+    # NOTE: a SIGTERM (timeout, kill) still stops every process it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
     workdir = tempfile.mkdtemp(prefix='hsn-ha-bench-')
     started = time.monotonic()
-    soak = Soak(args, workdir)
+    soak = None
     rounds = []
     try:
+        soak = Soak(args, workdir)
         soak.settle()
         for i in range(args.rounds):
             r = soak.round()
@@ -178,7 +193,8 @@ def main():
                       r['kill_after_force_down'], r['down_copies'], SERVERS,
                       r['one_id_per_server']), flush=True)
     finally:
-        soak.close()
+        if soak is not None:
+            soak.close()
     figures = {
         'rounds': len(rounds), 'servers_on_the_host': SERVERS,
         'instances': len(NAMES), 'cells': 2,

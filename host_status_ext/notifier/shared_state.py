@@ -26,6 +26,8 @@ a broker cannot check an epoch).
 """
 
 import datetime
+import random
+import time
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
@@ -80,14 +82,16 @@ class DatabaseStore(object):
         self._create_tables()
 
     def _create_tables(self):
-        for attempt in range(3):
+        # NOTE: instances starting together race to create the tables (on
+        # SQLite: "database is locked"); the loser tries again shortly.
+        for attempt in range(30):
             try:
                 METADATA.create_all(self.engine, checkfirst=True)
                 return
             except (db_exc.DBError, sa.exc.OperationalError) as e:
-                # NOTE: two instances starting together race to create.
                 LOG.debug('Creating the tables (attempt %d): %s',
                           attempt + 1, e)
+                time.sleep(0.2 + random.random())
         METADATA.create_all(self.engine, checkfirst=True)
 
     def take(self, cell_uuid, owner):
