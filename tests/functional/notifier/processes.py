@@ -87,6 +87,38 @@ class RedisServer(fixtures.Fixture):
             self.proc.wait()
 
 
+class EtcdServer(fixtures.Fixture):
+    """Debian's etcd (3.4) on free ports, its data in a temp dir.
+
+    tooz's etcd3gw driver talks to its grpc-gateway (``/v3``).
+    """
+
+    def _setUp(self):
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.port = free_port()
+        peer = free_port()
+        self.url = 'etcd3+http://127.0.0.1:%d' % self.port
+        self.proc = subprocess.Popen(
+            ['etcd', '--data-dir', os.path.join(self.dir, 'data'),
+             '--name', 'hsn-test',
+             '--listen-client-urls', 'http://127.0.0.1:%d' % self.port,
+             '--advertise-client-urls', 'http://127.0.0.1:%d' % self.port,
+             '--listen-peer-urls', 'http://127.0.0.1:%d' % peer,
+             '--initial-advertise-peer-urls', 'http://127.0.0.1:%d' % peer,
+             '--initial-cluster', 'hsn-test=http://127.0.0.1:%d' % peer],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(self._stop)
+        wait_until(lambda: _port_open(self.port), 30, 'etcd')
+
+    def _stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 class RabbitNode(fixtures.Fixture):
     """A private RabbitMQ node on free ports; can be stopped and started."""
 
