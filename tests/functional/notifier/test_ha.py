@@ -248,6 +248,14 @@ class TestBrokerDown(HATestCase):
                     'the change of %s pending' % host)
                 self.assertEqual(('UP', 'DOWN'), (row[0], row[1]))
             time.sleep(3)
+            # Still pending: nothing was taken for sent while the broker
+            # was away (oslo.messaging's Notifier would have logged the
+            # failure and let the change be committed, hence lost).
+            for cell_name, host in (('cell1', 'cell1-host0'),
+                                    ('cell2', 'cell2-host1')):
+                self.assertEqual(
+                    'DOWN', self.state.host(self.cloud.cells[cell_name],
+                                            host)[1])
             self.assertTrue(n.alive())
             self.assertIn('it stays pending', n.log_text())
         finally:
