@@ -13,6 +13,7 @@ import time
 import fixtures
 import testtools
 
+from host_status_ext.notifier import coordination
 from host_status_ext.notifier import faults
 from tests.functional.notifier import processes
 
@@ -283,3 +284,33 @@ class TestFaultPoints(testtools.TestCase):
                 source += f.read()
         for point in faults.POINTS:
             self.assertIn("faults.reached('%s')" % point, source)
+
+
+class TestCoordinator(testtools.TestCase):
+    """Two coordinators on a real redis: the cells split, then move."""
+
+    CELLS = ['cell-%d' % i for i in range(8)]
+
+    def coordinator(self, name, url):
+        c = coordination.CellCoordinator(url, name, 2)
+        c.start()
+        self.addCleanup(c.stop)
+        return c
+
+    def settle(self, *coordinators):
+        for _ in range(3):
+            views = [c.cells_to_watch(self.CELLS) for c in coordinators]
+        return views
+
+    def test_split_without_overlap_then_taken_over_when_one_stops(self):
+        url = self.useFixture(processes.RedisServer()).url
+        a = self.coordinator('a', url)
+        self.assertEqual(set(self.CELLS), set(a.cells_to_watch(self.CELLS)))
+        b = self.coordinator('b', url)
+        mine_a, mine_b = self.settle(a, b)
+        self.assertEqual(set(), mine_a & mine_b)
+        self.assertEqual(set(self.CELLS), mine_a | mine_b)
+        self.assertTrue(mine_a and mine_b)   # 8 cells spread over two
+        b.stop()
+        # A stopped member leaves at once and releases its locks.
+        self.assertEqual(set(self.CELLS), a.cells_to_watch(self.CELLS))
