@@ -8,7 +8,9 @@ nothing for it; no change is lost. Waits are bounded; nothing is timed.
 """
 
 import os
+import shutil
 import time
+import unittest
 
 import fixtures
 import testtools
@@ -29,6 +31,12 @@ class HATestCase(testtools.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # NOTE: .ci/run installs them; a developer's machine may lack them.
+        for binary in ('redis-server', 'etcd', 'rabbitmq-server'):
+            if not shutil.which(binary):
+                raise unittest.SkipTest('%s is not installed (Debian: '
+                                        'redis-server, etcd-server, '
+                                        'rabbitmq-server)' % binary)
         cls.rabbit = processes.RabbitNode()
         cls.rabbit.setUp()
 
