@@ -124,13 +124,14 @@ OPTS = [
         'send_timeout',
         default=2.0,
         min=0.1,
-        help='Seconds a poll waits for the notifications of one changed '
-             'host to be accepted by the broker (publisher confirms). '
-             'Past that the change stays pending and is sent again later, '
-             'with the same event_id, and no new send starts until the '
-             'late ones have finished, so that a hung broker delays the '
-             'notifications but not the polls. Keep it well under '
-             'takeover_timeout.'),
+        help='Seconds a poll waits for the broker to accept (publisher '
+             'confirms) the next of a changed host\'s notifications; a '
+             'host of many servers may take longer in all, as long as the '
+             'broker keeps accepting. Past that the change stays pending '
+             'and is sent again later, with the same event_id, and no new '
+             'send starts until the late ones have finished, so that a '
+             'hung broker delays the notifications but not the polls. Keep '
+             'it well under takeover_timeout.'),
     cfg.StrOpt(
         'publisher_host',
         sample_default='<hostname>',

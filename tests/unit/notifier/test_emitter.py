@@ -105,3 +105,33 @@ class TestEmitter(testtools.TestCase):
         sender = RecordingSender()
         self.assertEqual(0, self.emit(sender, 8))
         self.assertEqual([], sender.sent)
+
+
+class SlowSender(RecordingSender):
+    """Accepts every notification, each after a delay."""
+
+    def __init__(self, delay):
+        super().__init__()
+        self.delay = delay
+
+    def send(self, *args):
+        time.sleep(self.delay)
+        super().send(*args)
+
+
+class TestDeadlineIsOnProgress(testtools.TestCase):
+
+    def test_a_slow_but_steady_broker_is_waited_for(self):
+        patcher = mock.patch('nova.context.target_cell')
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        patcher = mock.patch.object(servers, 'get_by_host',
+                                    return_value=SERVERS)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        # 20 sends of 0.05 s one at a time: 1 s in all, each well within
+        # the 0.5 s deadline.
+        sender = SlowSender(0.05)
+        e = emitter.Emitter(sender, 'pub:x', 1, 0.5)
+        self.assertEqual(20, e.emit_host_change(
+            mock.sentinel.ctxt, mock.sentinel.cell, 'h1', CHANGE))
