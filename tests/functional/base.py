@@ -18,6 +18,7 @@ from nova import utils
 from oslo_utils import timeutils
 import yaml
 
+from tests.functional import logcapture
 from tests.functional import paste
 
 HOST_STATUS = 'os_compute_api:servers:show:host_status'
@@ -58,6 +59,7 @@ class HostStatusTestCase(test.TestCase,
     API_VERSION = 'v2.1'
 
     def setUp(self):
+        self.useFixture(logcapture.WholeTestLogging())
         super().setUp()
         self.glance = self.useFixture(nova_fixtures.GlanceFixture(self))
         self.useFixture(nova_fixtures.NeutronFixture(self))
@@ -150,8 +152,16 @@ class HostStatusTestCase(test.TestCase,
         self.computes[host].stop()
         later = timeutils.utcnow() + datetime.timedelta(
             seconds=self.flags_service_down_time() + 1)
-        timeutils.set_time_override(override_time=later)
-        self.addCleanup(timeutils.clear_time_override)
+
+        def utcnow(with_timezone=False):
+            if with_timezone:
+                return later.replace(tzinfo=datetime.timezone.utc)
+            return later
+
+        # NOTE: what timeutils.set_time_override did, without its
+        # deprecation warning in every run's output.
+        self.useFixture(fixtures.MockPatch(
+            'oslo_utils.timeutils.utcnow', side_effect=utcnow))
 
     @staticmethod
     def flags_service_down_time():
