@@ -2,6 +2,7 @@
 
 from unittest import mock
 
+import fixtures
 import testtools
 
 from host_status_ext.notifier import manager
@@ -38,6 +39,9 @@ class TestManager(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
+        # The failure paths log warnings: into the test's details, shown
+        # only if it fails, not onto the console.
+        self.useFixture(fixtures.FakeLogger())
         self.useFixture_patch = mock.patch(
             'nova.context.get_admin_context', return_value='ctxt')
         self.useFixture_patch.start()
