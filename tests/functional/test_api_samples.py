@@ -64,6 +64,7 @@ class TestApiSamples(base.HostStatusTestCase):
     def boot_sample(self, host, name):
         with utils.temporary_mutation(self.api, microversion='2.74'):
             server = self._create_server(name=name, host=host,
+                                         flavor_id=base.TINY_FLAVOR,
                                          networks='none', api=self.api)
         self.server_ids.append(server['id'])
         return server
