@@ -18,6 +18,7 @@ from oslo_utils import timeutils
 from host_status_ext.notifier import conf as notifier_conf
 from host_status_ext.notifier import factory
 from host_status_ext.notifier import objects as notifier_objects
+from tests.functional import logcapture
 
 CONF = test.CONF
 TOPIC = 'versioned_notifications'
@@ -67,6 +68,7 @@ class NotifierTestCase(test.TestCase):
     HOSTS = {'host1': 'cell1', 'host2': 'cell1', 'host3': 'cell2'}
 
     def setUp(self):
+        self.useFixture(logcapture.WholeTestLogging())
         super().setUp()
         notifier_conf.register_opts(CONF)
         self.useFixture(func_fixtures.PlacementFixture())

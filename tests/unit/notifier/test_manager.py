@@ -43,6 +43,9 @@ class Base(object):
 
     def setUp(self):
         super().setUp()
+        # The failure paths log warnings: into the test's details, shown
+        # only if it fails, not onto the console.
+        self.useFixture(fixtures.FakeLogger())
         patcher = mock.patch('nova.context.get_admin_context',
                              return_value='ctxt')
         patcher.start()

@@ -2,6 +2,7 @@
 
 from unittest import mock
 
+import fixtures
 import testtools
 
 from host_status_ext.notifier import watcher
@@ -39,6 +40,12 @@ FakeService = dict
 
 
 class TestHostStatuses(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        # The failure paths log warnings: into the test's details, shown
+        # only if it fails, not onto the console.
+        self.useFixture(fixtures.FakeLogger())
 
     def test_precedence_and_servicegroup(self):
         services = [

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The install guide's step, as written (tox -e wheel; .ci/run runs it).
+#
+# Builds the sdist and the wheel with `python -m build` (the wheel from the
+# sdist, so both are checked), checks them with `twine check --strict`,
+# installs the wheel into a fresh virtualenv beside nova (nova first, with
+# the project's upper-constraints.txt, as it is in nova-api's environment),
+# and checks from that virtualenv that what the guide relies on loads:
+#   - the paste filter egg:host-status-ext#host_status, through paste.deploy
+#     and through importlib.metadata;
+#   - the oslo.policy.policies and oslo.config.opts namespaces, through
+#     oslopolicy-sample-generator and oslo-config-generator (their output
+#     must be the committed etc/*.sample files);
+#   - the console script: host-status-notifier --help;
+#   - the shipped systemd unit, with systemd-analyze verify (if present).
+# pbr takes the version from git; outside a git checkout set PBR_VERSION.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+DIST="$WORK/dist"
+VENV="$WORK/venv"
+PY="$VENV/bin/python"
+CONSTRAINTS="$REPO/upper-constraints.txt"
+step() { printf '\n== [%ds] %s\n' "$SECONDS" "$*"; }
+
+step "python -m build (sdist, then the wheel from the sdist)"
+python -m build --outdir "$DIST" . >"$WORK/build.log" 2>&1 || {
+    cat "$WORK/build.log"; exit 1; }
+ls -l "$DIST"
+sdist=$(ls "$DIST"/host_status_ext-*.tar.gz)
+wheel=$(ls "$DIST"/host_status_ext-*-py3-none-any.whl)
+
+step "twine check --strict"
+twine check --strict "$sdist" "$wheel"
+
+step "the wheel's contents"
+python - "$wheel" <<'EOF'
+import sys
+import zipfile
+
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+entry_points = [n for n in names if n.endswith('entry_points.txt')]
+assert entry_points, 'no entry_points.txt in the wheel'
+assert any(n.startswith('host_status_ext/notifier/') for n in names), names
+assert not any(n.startswith('tests/') for n in names), 'tests in the wheel'
+print('%d files; %s' % (len(names), entry_points[0]))
+EOF
+
+step "a fresh virtualenv with nova (upper-constraints.txt)"
+python -m venv "$VENV"
+"$PY" -m pip install -q --upgrade pip
+# NOTE: --no-compile: byte-compiling nova's tree is most of the time of an
+# install from the cache, and nothing here needs it.
+"$PY" -m pip install -q --no-compile -c "$CONSTRAINTS" nova \
+    >"$WORK/nova.log" 2>&1 || { cat "$WORK/nova.log"; exit 1; }
+"$PY" -m pip list --format=freeze | sort >"$WORK/before.txt"
+
+step "pip install the wheel beside nova"
+"$PY" -m pip install -q -c "$CONSTRAINTS" "$wheel"
+"$PY" -m pip list --format=freeze | sort >"$WORK/after.txt"
+added=$(comm -13 "$WORK/before.txt" "$WORK/after.txt")
+echo "added: $added"
+removed=$(comm -23 "$WORK/before.txt" "$WORK/after.txt")
+if [ "$(echo "$added" | wc -l)" -ne 1 ] || \
+        [[ "$added" != host-status-ext==* ]] || [ -n "$removed" ]; then
+    echo "the wheel should add host-status-ext alone beside nova;" \
+         "removed: ${removed:-nothing}" >&2
+    exit 1
+fi
+
+# From here on, nothing of the checkout is importable: run from $WORK.
+cd "$WORK"
+step "paste.deploy: egg:host-status-ext#host_status"
+"$PY" - <<'EOF'
+from importlib import metadata
+
+from paste.deploy import loadfilter
+
+factory = loadfilter('egg:host-status-ext#host_status')
+app = factory(lambda environ, start_response: [])
+print('paste.deploy:', type(app).__module__ + '.' + type(app).__name__)
+assert type(app).__name__ == 'HostStatusFilter', app
+
+(entry_point,) = metadata.entry_points(group='paste.filter_factory',
+                                       name='host_status')
+assert entry_point.dist.name == 'host-status-ext', entry_point.dist.name
+print('importlib.metadata:', entry_point.value)
+EOF
+
+step "oslopolicy-sample-generator --namespace host_status_ext"
+"$VENV/bin/oslopolicy-sample-generator" --config-file \
+    "$REPO/etc/oslo-policy-generator/host_status_ext.conf" \
+    --output-file "$WORK/policy.yaml.sample"
+diff -u "$REPO/etc/policy.yaml.sample" "$WORK/policy.yaml.sample"
+grep -E '^#"os_compute_api:servers:show:host_status' "$WORK/policy.yaml.sample"
+
+step "oslo-config-generator: host_status_ext, host_status_ext.notifier"
+for name in host_status_ext host-status-notifier; do
+    "$VENV/bin/oslo-config-generator" --config-file \
+        "$REPO/etc/oslo-config-generator/$name.conf" \
+        --output-file "$WORK/$name.conf.sample"
+    diff -u "$REPO/etc/$name.conf.sample" "$WORK/$name.conf.sample"
+    grep -E '^\[|^#[a-z_]+ =' "$WORK/$name.conf.sample"
+done
+
+step "host-status-notifier --help"
+"$VENV/bin/host-status-notifier" --help >"$WORK/help.txt"
+head -3 "$WORK/help.txt"
+grep -q -- '--config-file' "$WORK/help.txt"
+
+if command -v systemd-analyze >/dev/null; then
+    step "systemd-analyze verify etc/systemd/host-status-notifier.service"
+    mkdir "$WORK/unit"
+    sed "s|^ExecStart=/usr/bin/host-status-notifier|ExecStart=$VENV/bin/host-status-notifier|" \
+        "$REPO/etc/systemd/host-status-notifier.service" \
+        >"$WORK/unit/host-status-notifier.service"
+    systemd-analyze verify "$WORK/unit/host-status-notifier.service"
+    echo "ok"
+fi
+
+step "the packages install and load as the guide says"
