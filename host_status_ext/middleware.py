@@ -4,8 +4,8 @@ It sits in nova's api-paste.ini right after ``keystonecontext``, so that
 ``environ['nova.context']`` holds the caller's context when the response of
 nova's compute API comes back through it. Its data path goes one way:
 nova's response -> is it ours (path, method, status, microversion) -> the
-policy gate -> one lookup of the compute services per cell -> the
-precedence function once per host -> the body written once.
+policy gate -> one lookup per cell of the listed servers' hosts' compute
+services -> the precedence function once per host -> the body written once.
 
 Whatever goes wrong in the filter's own work, nova's response goes out as
 nova made it: the filter never turns a success into an error.
@@ -19,7 +19,6 @@ import webob.dec
 
 from host_status_ext import authorization
 from host_status_ext import conf as hse_conf
-from host_status_ext import hostid
 from host_status_ext import lookup
 from host_status_ext import routes
 from host_status_ext import views
@@ -110,22 +109,24 @@ class HostStatusFilter(object):
     def _resolve(self, kind, context, servers):
         """The host_status of each of *servers*; None where unknowable.
 
-        One query at most per cell. For one server (show, update, rebuild)
-        nova has left the request context targeted at the server's cell:
-        only that cell is asked, for that server's host alone. A listing
-        spans cells, and its context names none that could be trusted to
-        hold every server: every cell is asked for all its hosts.
+        One query at most per cell, for the servers that have a host only.
+        For one server (show, update, rebuild) nova has left the request
+        context targeted at the server's cell: only that cell is asked. A
+        listing spans cells, and its context names none that could be
+        trusted to hold every server: every cell is asked.
         """
-        if not any(views.needs_host(server) for server in servers):
-            return [views.resolve(server, None, None) for server in servers]
+        server_uuids = [server['id'] for server in servers
+                        if views.needs_host(server)]
+        if not server_uuids:
+            return [views.resolve(server, None) for server in servers]
         if (kind is not routes.Kind.DETAIL
                 and getattr(context, 'cell_uuid', None) is not None):
-            return [self._lookup().of_server(context, servers[0]['id'])]
-        host_statuses = self._lookup()(
-            context, self._conf.host_status_ext.cell_timeout)
-        hostids = hostid.HostIdIndex(host_statuses.by_host)
-        return [views.resolve(server, host_statuses, hostids)
-                for server in servers]
+            statuses = self._lookup().in_cell(context, server_uuids)
+        else:
+            statuses = self._lookup()(
+                context, server_uuids,
+                self._conf.host_status_ext.cell_timeout)
+        return [views.resolve(server, statuses) for server in servers]
 
 
 def filter_factory(global_conf, **local_conf):

@@ -12,18 +12,17 @@ FIELD = 'host_status'
 
 
 def needs_host(server):
-    """Whether *server* can only be resolved by knowing the hosts."""
+    """Whether *server* can only be resolved by looking up its host."""
     return (bool(server.get('hostId'))
             and server.get('status') != DELETED)
 
 
-def resolve(server, host_statuses, hostids):
+def resolve(server, server_statuses):
     """The host_status of one server view, or None if it cannot be known.
 
-    :param host_statuses: a :class:`host_status_ext.lookup.HostStatuses`,
-        or None when no server of the response needed it.
-    :param hostids: a :class:`host_status_ext.hostid.HostIdIndex` over the
-        hosts of *host_statuses*.
+    :param server_statuses: a :class:`host_status_ext.lookup.ServerStatuses`
+        holding this server if it needed a lookup; None when no server of
+        the response needed one.
     """
     if 'hostId' not in server:
         # A down cell's partial record (microversion >= 2.69): nova knows
@@ -32,11 +31,12 @@ def resolve(server, host_statuses, hostids):
     if not needs_host(server):
         # No host, or a deleted server: nova's own view says "" there too.
         return status.NONE
-    host = hostids.host(server.get('tenant_id'), server['hostId'])
-    if host is not None:
-        return host_statuses.by_host[host]
-    if host_statuses.complete:
-        # Every cell answered and none has a compute service on that host.
+    value = server_statuses.by_server.get(server['id'])
+    if value is not None:
+        return value
+    if server_statuses.complete:
+        # Every cell answered, and none has a live compute service on the
+        # server's host.
         return status.NONE
     return None
 

@@ -12,7 +12,12 @@ from host_status_ext import lookup
 from host_status_ext import middleware
 
 
+#: server uuid -> host, as the cells hold it
+HOSTS = {}
+
+
 def view(uuid, host, project='p1', **fields):
+    HOSTS[uuid] = host
     server = {'id': uuid, 'tenant_id': project, 'status': 'ACTIVE',
               'hostId': utils.generate_hostid(host, project) if host else ''}
     server.update(fields)
@@ -44,24 +49,33 @@ class TinyNova(object):
 
 
 class FakeLookup(object):
+    """Answers from {host: status}, reading the host from the test's views.
+
+    The real lookup finds a server's host in its cell; here the view's
+    hostId stands in for it.
+    """
 
     def __init__(self, by_host, complete=True, error=None):
-        self.result = lookup.HostStatuses(by_host, complete)
+        self.by_host = by_host
+        self.complete = complete
         self.error = error
-        self.calls = 0
+        self.calls = []
         self.servers_asked = []
 
-    def __call__(self, context, timeout):
-        self.calls += 1
+    def _statuses(self, server_uuids):
         if self.error:
             raise self.error
-        return self.result
+        return lookup.ServerStatuses(
+            {uuid: self.by_host[HOSTS[uuid]] for uuid in server_uuids
+             if HOSTS.get(uuid) in self.by_host}, self.complete)
 
-    def of_server(self, context, server_uuid):
-        self.servers_asked.append((context.cell_uuid, server_uuid))
-        if self.error:
-            raise self.error
-        return 'MAINTENANCE'
+    def __call__(self, context, server_uuids, timeout):
+        self.calls.append(list(server_uuids))
+        return self._statuses(server_uuids)
+
+    def in_cell(self, context, server_uuids):
+        self.servers_asked.append((context.cell_uuid, list(server_uuids)))
+        return self._statuses(server_uuids)
 
 
 class FakeGate(object):
@@ -85,7 +99,9 @@ class TestHostStatusFilter(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.lookup = FakeLookup({'cmp1': 'UP', 'cmp2': 'DOWN'})
+        HOSTS.clear()
+        self.lookup = FakeLookup({'cmp1': 'UP', 'cmp2': 'DOWN',
+                                  'cmp3': 'MAINTENANCE'})
         self.gate = FakeGate()
         self.context = FakeContext()
 
@@ -115,7 +131,8 @@ class TestHostStatusFilter(testtools.TestCase):
         self.assertEqual(str(len(resp.body)), resp.headers['Content-Length'])
         self.assertEqual('req-1', resp.headers['x-compute-request-id'])
         self.assertEqual([], resp.json_body['servers_links'])
-        self.assertEqual(1, self.lookup.calls)
+        # One lookup, for the servers that have a host.
+        self.assertEqual([['a', 'b']], self.lookup.calls)
         # One policy decision for a listing, with nova's default target.
         self.assertEqual([(self.context, None)], self.gate.calls)
 
@@ -156,7 +173,7 @@ class TestHostStatusFilter(testtools.TestCase):
     def test_old_microversion_untouched(self):
         app = TinyNova({'servers': [view('a', 'cmp1')]}, version='2.15')
         self.assertUntouched(app, self.call(app))
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_no_microversion_header_untouched(self):
         app = TinyNova({'servers': [view('a', 'cmp1')]}, version=None)
@@ -183,14 +200,14 @@ class TestHostStatusFilter(testtools.TestCase):
             if method != 'HEAD':
                 self.assertUntouched(app, resp)
             self.assertEqual(1, len(app.requests))
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
         self.assertEqual([], self.gate.calls)
 
     def test_policy_denies(self):
         self.gate = FakeGate(authorization.Visibility.NONE)
         app = TinyNova({'servers': [view('a', 'cmp1')]})
         self.assertUntouched(app, self.call(app))
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_unknown_only(self):
         self.gate = FakeGate(authorization.Visibility.UNKNOWN_ONLY)
@@ -205,7 +222,7 @@ class TestHostStatusFilter(testtools.TestCase):
                                     view('b', 'cmp1', status='DELETED')]})
         servers = self.call(app).json_body['servers']
         self.assertEqual(['', ''], [s['host_status'] for s in servers])
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_down_cell_servers_get_nothing(self):
         self.lookup = FakeLookup({'cmp1': 'UP'}, complete=False)
@@ -216,6 +233,11 @@ class TestHostStatusFilter(testtools.TestCase):
         self.assertEqual('UP', servers[0]['host_status'])
         self.assertNotIn('host_status', servers[1])
         self.assertEqual(partial, servers[2])
+
+    def test_server_found_in_no_cell_gets_empty(self):
+        app = TinyNova({'servers': [view('a', 'cmp1'), view('b', 'gone')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual(['UP', ''], [s['host_status'] for s in servers])
 
     def test_lookup_failure_returns_nova_response_exactly(self):
         self.lookup = FakeLookup({}, error=RuntimeError('db gone'))
@@ -244,14 +266,14 @@ class TestHostStatusFilter(testtools.TestCase):
                 ('PUT', 200, '2.75', '/servers/a', b'{}'),
                 ('POST', 202, '2.75', '/servers/a/action',
                  b'{"rebuild": {}}')):
-            app = TinyNova({'server': view('a', 'cmp1')}, status=status,
+            app = TinyNova({'server': view('a', 'cmp3')}, status=status,
                            version=version)
             resp = self.call(app, path=path, method=method, body=body)
             self.assertEqual('MAINTENANCE',
                              resp.json_body['server']['host_status'])
-        self.assertEqual([('cell-of-the-server', 'a')] * 3,
+        self.assertEqual([('cell-of-the-server', ['a'])] * 3,
                          self.lookup.servers_asked)
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_single_server_in_its_cell_lookup_fails_untouched(self):
         self.context.cell_uuid = 'cell-of-the-server'
@@ -263,7 +285,7 @@ class TestHostStatusFilter(testtools.TestCase):
         app = TinyNova({'server': view('a', 'cmp2')})
         resp = self.call(app, path='/servers/a')
         self.assertEqual('DOWN', resp.json_body['server']['host_status'])
-        self.assertEqual(1, self.lookup.calls)
+        self.assertEqual(1, len(self.lookup.calls))
         self.assertEqual([], self.lookup.servers_asked)
 
     def test_single_server_without_host_asks_nothing(self):
@@ -271,13 +293,13 @@ class TestHostStatusFilter(testtools.TestCase):
         app = TinyNova({'server': view('a', None)})
         resp = self.call(app, path='/servers/a')
         self.assertEqual('', resp.json_body['server']['host_status'])
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
         self.assertEqual([], self.lookup.servers_asked)
 
     def test_listing_asks_every_cell_whatever_the_context_says(self):
         self.context.cell_uuid = 'some-cell'
         self.call(TinyNova({'servers': [view('a', 'cmp1')]}))
-        self.assertEqual(1, self.lookup.calls)
+        self.assertEqual(1, len(self.lookup.calls))
         self.assertEqual([], self.lookup.servers_asked)
 
     def test_filter_factory(self):
