@@ -1,16 +1,20 @@
-#!/usr/bin/env python
-"""What host_status costs in nova-api, with this filter and without it.
+"""The harness of the API benchmarks: what host_status costs in nova-api.
 
-Not a test: a benchmark, run by ``tox -e bench`` (``--quick`` for a smoke
-run). It measures nova's real compute API application, loaded through its
+Shared by the questions ``listing_bench`` (what ``GET /servers/detail``
+costs, over servers, compute hosts and projects) and ``show_bench`` (what
+one server's ``GET`` costs), both run by ``tox -e bench`` (see
+``api_bench.py``). Not a test. Each question measures nova's real compute API application, loaded through its
 own api-paste.ini by nova's paste loader and called in-process with webob
 (no HTTP server, no socket, no wsgi-intercept: the least overhead around the
 thing measured), over nova's real database layer: SQLite files in WAL mode,
 one for the API database and one per cell (cell0 and two cells), made by
 nova's own test fixtures (``Database``, ``CellDatabases``), which is what
 nova's functional tests run on. Servers, their instance mappings and the
-compute services are created as records through nova's objects; no server
-is booted, because the view's cost, not the boot's, is measured.
+compute services (and their host mappings) are created as records through
+nova's objects; no server is booted, because the view's cost, not the
+boot's, is measured. A deployment has N servers of P projects placed
+round-robin over H compute hosts spread round-robin over the two cells;
+the listing is an admin's, of another project, with ``all_tenants=1``.
 
 Four arms, interleaved request by request so that the machine's noise hits
 all of them alike:
@@ -51,350 +55,33 @@ against nova's is exactly 1, so the filter's extra frames do not bias it.
 The ratio of the medians is printed beside it (``m-p/n``).
 """
 
+# The deployment first: it sets nova's concurrency mode up before the rest
+# of nova is imported.
+from api_deployment import (  # noqa: I100
+    ARMS, FLOOR, LATEST, N_CELLS, NATIVE, NATIVE_AA, NATIVE_OFF, PLUGIN, SQL,
+    ADMIN_HEADERS, Deployment, NativeSwitch, nova_paste_ini,
+    write_plugin_paste_ini)
+
+import collections
+import gc
+import importlib
+import io
+import itertools
+import json
+import logging
+import math
 import os
+import platform
+import random
+import statistics
 import sys
+import tempfile
+import time
+import warnings
 
-# nova-api's own default concurrency mode (nova/wsgi/osapi_compute.py), set
-# before nova's test package can choose eventlet.
-os.environ['OS_NOVA_DISABLE_EVENTLET_PATCHING'] = '1'
-from nova import monkey_patch  # noqa: E402
-monkey_patch.patch(backend='threading')
+import webob
 
-# nova's test modules first, before the rest of nova (see nova/test.py).
-from nova import test  # noqa: E402,F401
-from nova.tests import fixtures as nova_fixtures  # noqa: E402
-from nova.tests.fixtures import policy as policy_fixtures  # noqa: E402
-
-import argparse  # noqa: E402
-import collections  # noqa: E402
-import configparser  # noqa: E402
-import datetime  # noqa: E402
-import gc  # noqa: E402
-import itertools  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import math  # noqa: E402
-import platform  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import uuid as uuidlib  # noqa: E402
-import warnings  # noqa: E402
-
-import fixtures  # noqa: E402
-from oslo_config import cfg  # noqa: E402
-from oslo_utils import timeutils  # noqa: E402
-import sqlalchemy  # noqa: E402
-from sqlalchemy import event  # noqa: E402
-import webob  # noqa: E402
-
-from nova.api.openstack import api_version_request  # noqa: E402
-from nova.api.openstack.compute.views import servers as servers_views  # noqa
-from nova.api import wsgi as nova_wsgi  # noqa: E402
-from nova.compute import api as compute_api  # noqa: E402
-from nova import context as nova_context  # noqa: E402
-from nova.db.api import api as api_db_api  # noqa: E402
-from nova.db.main import api as main_db_api  # noqa: E402
-from nova.network import model as network_model  # noqa: E402
-from nova import objects  # noqa: E402
-
-CONF = cfg.CONF
-
-NATIVE, PLUGIN, FLOOR, NATIVE_AA = 'native', 'plugin', 'floor', 'native-AA'
-ARMS = (NATIVE, PLUGIN, FLOOR, NATIVE_AA)
-NATIVE_OFF = {NATIVE: False, PLUGIN: True, FLOOR: True, NATIVE_AA: False}
-
-N_CELLS = 2
-N_PROJECTS = 4
-ADMIN_PROJECT = 'bench-admin-project'
-ADMIN_HEADERS = {
-    'X-Auth-User': 'admin',
-    'X-User-Id': 'admin',
-    'X-Auth-Project-Id': ADMIN_PROJECT,
-    'X-Roles': 'reader,member,admin',
-    'Accept': 'application/json',
-}
-LATEST = api_version_request.max_api_version().get_string()
-DETAIL_PATH = '/v2.1/servers/detail?limit=1000&all_tenants=1'
-SHOW_PATH = '/v2.1/servers/%s'
-# Generous, so that no service turns UNKNOWN by mere passing of time during
-# a run; the hosts meant to be UNKNOWN were last seen two days ago.
-SERVICE_DOWN_TIME = 6 * 3600
 AA_TOLERANCE = 0.03
-
-
-# --------------------------------------------------------------------------
-# SQL statement counting
-
-class SQLCounter(object):
-    """Counts every statement any engine of the process executes.
-
-    ``count`` is every statement; ``queries`` leaves out transaction
-    control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT): on SQLite, oslo.db emits an
-    explicit BEGIN per transaction through the cursor, which the MySQL
-    driver does not, so queries is the figure that carries over.
-    """
-
-    _CONTROL = ('BEGIN', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE')
-
-    def __init__(self):
-        self.count = 0
-        self.queries = 0
-
-    def __call__(self, conn, cursor, statement, parameters, context,
-                 executemany):
-        self.count += 1
-        if not statement.lstrip()[:9].upper().startswith(self._CONTROL):
-            self.queries += 1
-
-    def install(self):
-        event.listen(sqlalchemy.engine.Engine, 'before_cursor_execute', self)
-
-    def remove(self):
-        event.remove(sqlalchemy.engine.Engine, 'before_cursor_execute', self)
-
-
-SQL = SQLCounter()
-
-
-# --------------------------------------------------------------------------
-# The paste pipelines
-
-def nova_paste_ini():
-    """nova's own api-paste.ini, as its wheel installs it in this venv."""
-    path = os.path.join(sys.prefix, 'etc', 'nova', 'api-paste.ini')
-    if not os.path.exists(path):
-        sys.exit('nova api-paste.ini not found at %s' % path)
-    return path
-
-
-def write_plugin_paste_ini(source, target):
-    """Copy *source* with the filter right after keystonecontext."""
-    parser = configparser.RawConfigParser()
-    parser.optionxform = str
-    parser.read(source)
-    for section in (
-            'composite:openstack_compute_api_v21',
-            'composite:openstack_compute_api_v21_legacy_v2_compatible'):
-        words = parser.get(section, 'keystone').split()
-        words.insert(words.index('keystonecontext') + 1, 'host_status')
-        parser.set(section, 'keystone', ' '.join(words))
-    parser.add_section('filter:host_status')
-    parser.set('filter:host_status', 'use', 'egg:host-status-ext#host_status')
-    with open(target, 'w') as f:
-        parser.write(f)
-
-
-def _no_native_host_status(context, instance=None):
-    return None
-
-
-class NativeSwitch(object):
-    """Switches nova's own host_status on and off between requests."""
-
-    def __init__(self):
-        self._original = servers_views.ViewBuilder.__dict__[
-            '_get_host_status_unknown_only']
-        self._off = staticmethod(_no_native_host_status)
-
-    def set(self, off):
-        servers_views.ViewBuilder._get_host_status_unknown_only = (
-            self._off if off else self._original)
-
-
-# --------------------------------------------------------------------------
-# The deployment: databases, cells, records, pipelines
-
-class _PooledSQLite(object):
-    """sqlalchemy.pool as oslo.db sees it, with QueuePool for its NullPool.
-
-    oslo.db gives SQLite files a NullPool: every transaction opens a new
-    connection, on which SQLite parses nova's whole schema again (about 5 ms
-    per transaction on this kind of machine, more than the query). A MariaDB
-    or MySQL deployment keeps pooled connections, so the benchmark does too
-    (``--sqlite-pool null`` for oslo.db's own choice).
-    """
-
-    NullPool = sqlalchemy.pool.QueuePool
-
-    def __getattr__(self, name):
-        return getattr(sqlalchemy.pool, name)
-
-
-class Deployment(fixtures.Fixture):
-    """nova's API with N servers over H compute hosts in two cells."""
-
-    def __init__(self, n_servers, n_hosts, native_ini, plugin_ini,
-                 response_validation='ignore', sqlite_pool='queue'):
-        super(Deployment, self).__init__()
-        self.response_validation = response_validation
-        self.sqlite_pool = sqlite_pool
-        self.n_servers = n_servers
-        self.n_hosts = n_hosts
-        self.native_ini = native_ini
-        self.plugin_ini = plugin_ini
-
-    def _setUp(self):
-        # Global caches of nova that would otherwise outlive a deployment.
-        compute_api.CELLS = []
-        nova_context.reset_globals()
-        objects.Service.clear_min_version_cache()
-
-        self.useFixture(nova_fixtures.ConfFixture(CONF))
-        self.useFixture(nova_fixtures.ConfPatcher(
-            response_validation=self.response_validation, group='api'))
-        self.useFixture(nova_fixtures.ConfPatcher(
-            service_down_time=SERVICE_DOWN_TIME))
-        self.useFixture(nova_fixtures.RPCFixture('nova.test'))
-        if self.sqlite_pool == 'queue':
-            self.useFixture(fixtures.MonkeyPatch(
-                'oslo_db.sqlalchemy.engines.pool', _PooledSQLite()))
-        self.useFixture(nova_fixtures.Database(database='api'))
-        self._cells()
-        self.useFixture(nova_fixtures.DefaultFlavorsFixture())
-        self.useFixture(policy_fixtures.RealPolicyFixture())
-        self._stubs()
-        self._records()
-        self.apps = {
-            NATIVE: self._load(self.native_ini),
-            PLUGIN: self._load(self.plugin_ini),
-            FLOOR: self._load(self.native_ini),
-            NATIVE_AA: self._load(self.native_ini),
-        }
-        self.addCleanup(self._reset_globals)
-
-    def _reset_globals(self):
-        compute_api.CELLS = []
-        nova_context.reset_globals()
-
-    def _cells(self):
-        ctxt = nova_context.get_context()
-        celldbs = nova_fixtures.CellDatabases()
-        transport = 'fake://nowhere/'
-        cell0 = objects.CellMapping(
-            context=ctxt, uuid=objects.CellMapping.CELL0_UUID, name='cell0',
-            transport_url=transport,
-            database_connection=objects.CellMapping.CELL0_UUID)
-        cell0.create()
-        celldbs.add_cell_database(objects.CellMapping.CELL0_UUID)
-        self.cells = []
-        for i in range(N_CELLS):
-            uuid = str(uuidlib.uuid5(uuidlib.NAMESPACE_DNS,
-                                     'bench-cell%d' % (i + 1)))
-            cell = objects.CellMapping(
-                context=ctxt, uuid=uuid, name='cell%d' % (i + 1),
-                transport_url=transport, database_connection=uuid)
-            cell.create()
-            celldbs.add_cell_database(uuid, default=(i == 0))
-            self.cells.append(cell)
-        self.useFixture(celldbs)
-
-    def _stubs(self):
-        # keystone, as nova's OSAPIFixture stubs it.
-        self.useFixture(fixtures.MockPatch(
-            'keystonemiddleware.auth_token.filter_factory',
-            return_value=lambda app: app))
-
-        def fake_ctx(env, **kwargs):
-            user_id = env['HTTP_X_AUTH_USER']
-            return nova_context.RequestContext(
-                user_id, env['HTTP_X_AUTH_PROJECT_ID'],
-                is_admin=(user_id == 'admin'),
-                roles=env['HTTP_X_ROLES'].split(','), **kwargs)
-
-        self.useFixture(fixtures.MonkeyPatch(
-            'nova.api.auth.NovaKeystoneContext._create_context', fake_ctx))
-
-        # neutron: one constant security group per server, no call.
-        def fake_sg_bindings(context, servers, detailed=False):
-            return {server['id']: [{'name': 'default'}] for server in servers}
-
-        self.useFixture(fixtures.MonkeyPatch(
-            'nova.network.security_group_api.'
-            'get_instances_security_groups_bindings', fake_sg_bindings))
-
-    def _host_state(self, index):
-        """Which state host *index* is in: mostly up, some of each other."""
-        if self.n_hosts == 1:
-            return 'up'
-        return ('up', 'up', 'up', 'up', 'up', 'up', 'up',
-                'disabled', 'forced_down', 'unknown')[index % 10]
-
-    def _records(self):
-        ctxt = nova_context.get_admin_context()
-        flavor = objects.Flavor.get_by_name(ctxt, 'm1.small')
-        now = timeutils.utcnow()
-        self.hosts = []
-        for h in range(self.n_hosts):
-            host = 'compute-%03d' % h
-            cell = self.cells[h % N_CELLS]
-            state = self._host_state(h)
-            with nova_context.target_cell(ctxt, cell) as cctxt:
-                service = objects.Service(
-                    context=cctxt, host=host, binary='nova-compute',
-                    topic='compute', report_count=1,
-                    disabled=(state == 'disabled'),
-                    forced_down=(state == 'forced_down'))
-                service.create()
-                if state == 'unknown':
-                    service.last_seen_up = now - datetime.timedelta(days=2)
-                    service.save()
-                else:
-                    service.last_seen_up = now
-                    service.save()
-            objects.HostMapping(context=ctxt, host=host,
-                                cell_mapping=cell).create()
-            self.hosts.append((host, cell, state))
-
-        # One transaction per cell for the servers, one in the API database
-        # for their mappings: the same objects and rows as one by one, made
-        # in seconds rather than minutes.
-        self.server_ids = []
-        placed = collections.defaultdict(list)
-        for i in range(self.n_servers):
-            host, cell, _ = self.hosts[i % self.n_hosts]
-            placed[cell.uuid].append((i, host))
-        mappings = []
-        for cell in self.cells:
-            if not placed[cell.uuid]:
-                continue
-            with nova_context.target_cell(ctxt, cell) as cctxt:
-                facade = main_db_api.get_context_manager(cctxt)
-                with facade.writer.using(cctxt):
-                    for i, host in placed[cell.uuid]:
-                        instance = self._instance(cctxt, i, host, flavor, now)
-                        mappings.append((instance, cell))
-        with api_db_api.context_manager.writer.using(ctxt):
-            for instance, cell in mappings:
-                objects.InstanceMapping(
-                    context=ctxt, instance_uuid=instance.uuid,
-                    cell_mapping=cell, project_id=instance.project_id,
-                    user_id=instance.user_id).create()
-        mappings.sort(key=lambda m: m[0].display_name)
-        self.server_ids = [instance.uuid for instance, _ in mappings]
-
-    @staticmethod
-    def _instance(cctxt, i, host, flavor, now):
-        instance = objects.Instance(
-            context=cctxt, project_id='bench-project-%d' % (i % N_PROJECTS),
-            user_id='bench-user',
-            display_name='server-%04d' % i, hostname='server-%04d' % i,
-            host=host, launched_on=host,
-            vm_state='active', power_state=1, task_state=None,
-            availability_zone='nova',
-            image_ref='155d900f-4e14-4e4c-a73d-069cbf4541e6',
-            flavor=flavor, instance_type_id=flavor.id,
-            memory_mb=flavor.memory_mb, vcpus=flavor.vcpus,
-            root_gb=flavor.root_gb, ephemeral_gb=flavor.ephemeral_gb,
-            launched_at=now, metadata={}, system_metadata={})
-        instance.info_cache = objects.InstanceInfoCache(
-            network_info=network_model.NetworkInfo())
-        instance.create()
-        return instance
-
-    def _load(self, ini):
-        return nova_wsgi.Loader(config_path=ini).load_app('osapi_compute')
 
 
 # --------------------------------------------------------------------------
@@ -512,11 +199,12 @@ def quantile(values, q):
 class Case(object):
     """One request kind at one size, all four arms."""
 
-    def __init__(self, kind, version, n_servers, n_hosts):
+    def __init__(self, kind, version, n_servers, n_hosts, n_projects):
         self.kind = kind
         self.version = version
         self.n_servers = n_servers
         self.n_hosts = n_hosts
+        self.n_projects = n_projects
         self.samples = {arm: [] for arm in ARMS}
         self.check = None
         self.converged = False
@@ -604,27 +292,86 @@ def run_case(case, deployment, switch, paths, budget, min_rounds,
 
 
 # --------------------------------------------------------------------------
+# Which filter code is measured
+
+_PLUGIN_REFS = {}
+
+
+def use_plugin_ref(ref):
+    """Measure the filter as it is at git *ref* of this repository.
+
+    The package ``host_status_ext`` at *ref* is exported (``git archive``)
+    into a temporary directory put first on ``sys.path``, before anything
+    imports it, so that the paste entry point
+    ``egg:host-status-ext#host_status`` loads that code: the same harness
+    then measures another version of the filter (``--plugin-ref main``:
+    "before").
+    """
+    if ref in _PLUGIN_REFS:
+        return _PLUGIN_REFS[ref]
+    import subprocess
+    import tarfile
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    target = tempfile.mkdtemp(prefix='bench-plugin-')
+    archive = subprocess.run(
+        ['git', '-C', repo, 'archive', '--format=tar', ref,
+         'host_status_ext'], capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter='data')
+    commit = subprocess.run(
+        ['git', '-C', repo, 'log', '-1', '--format=%h %s', ref],
+        capture_output=True, text=True, check=True).stdout.strip()
+    sys.path.insert(0, target)
+    importlib.invalidate_caches()
+    if 'host_status_ext' in sys.modules or _PLUGIN_REFS:
+        sys.exit('host_status_ext was imported before --plugin-ref')
+    _PLUGIN_REFS[ref] = 'git ref %s (%s), exported to %s' % (
+        ref, commit, target)
+    return _PLUGIN_REFS[ref]
+
+
+def _plugin_source():
+    import host_status_ext
+    import subprocess
+    where = os.path.dirname(os.path.dirname(
+        os.path.abspath(host_status_ext.__file__)))
+    try:
+        commit = subprocess.run(
+            ['git', '-C', where, 'log', '-1', '--format=%h %s', '--',
+             'host_status_ext'], capture_output=True, text=True,
+            check=True).stdout.strip()
+        dirty = subprocess.run(
+            ['git', '-C', where, 'status', '--porcelain', '--',
+             'host_status_ext'], capture_output=True, text=True,
+            check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return '%s (not a git checkout)' % where
+    return '%s, filter modules at %s%s' % (
+        where, commit, ' (with uncommitted changes)' if dirty else '')
+
+
+# --------------------------------------------------------------------------
 # Output
 
 def fmt_ms(seconds):
     return '%8.1f' % (seconds * 1000.0)
 
 
-def print_header(args):
-    print('host_status benchmark: nova %s, host-status-ext in-process'
-          % _version('nova'))
+def print_header(args, question):
+    print('host_status benchmark, %s: nova %s, host-status-ext in-process'
+          % (question, _version('nova')))
     print('machine: %s, %s, %d cores, Python %s, load average %s at start'
           % (platform.node(), _cpu_model(), os.cpu_count(),
-             platform.python_version(),
-             '/'.join('%.1f' % x for x in os.getloadavg())))
-    print('plugin: %s' % _plugin_source())
+             platform.python_version(), load_average()))
+    print('plugin: %s' % (args.plugin_source or _plugin_source()))
     print('database: SQLite files (WAL, %s pool), one API DB + cell0 + %d '
-          'cells, by nova\'s fixtures; servers in %d projects, listed by an '
-          'admin of another project with all_tenants=1'
-          % (args.sqlite_pool, N_CELLS, N_PROJECTS))
+          'cells, by nova\'s fixtures; N servers of P projects on H hosts '
+          '(both round-robin, hosts over the cells), listed by an admin of '
+          'another project with all_tenants=1'
+          % (args.sqlite_pool, N_CELLS))
     print('requests: nova\'s paste pipeline called with webob in-process '
           '(no HTTP), keystone and neutron stubbed alike in every arm; '
-          'microversions 2.16 and latest (%s)' % LATEST)
+          'microversions %s' % ', '.join(args.versions))
     print('timing: CPU = time.process_time(), wall = time.perf_counter(), '
           'gc.collect() before each request; arms shuffled in every round; '
           'rounds until A/A within +-%d%% (min %d rounds and %.0f s, max %d '
@@ -646,32 +393,8 @@ def print_header(args):
     sys.stdout.flush()
 
 
-# The filter's modules (the notifier in the same package is not in the API).
-FILTER_PATHS = tuple(
-    'host_status_ext/' + name for name in (
-        '__init__.py', 'middleware.py', 'routes.py', 'authorization.py',
-        'lookup.py', 'hostid.py', 'views.py', 'status.py', 'conf.py',
-        'policies'))
-
-
-def _plugin_source():
-    import host_status_ext
-    import subprocess
-    where = os.path.dirname(os.path.dirname(
-        os.path.abspath(host_status_ext.__file__)))
-    try:
-        commit = subprocess.run(
-            ['git', '-C', where, 'log', '-1', '--format=%h %s', '--']
-            + list(FILTER_PATHS), capture_output=True, text=True,
-            check=True).stdout.strip()
-        dirty = subprocess.run(
-            ['git', '-C', where, 'status', '--porcelain', '--']
-            + list(FILTER_PATHS), capture_output=True, text=True,
-            check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return '%s (not a git checkout)' % where
-    return '%s, filter modules at %s%s' % (
-        where, commit, ' (with uncommitted changes)' if dirty else '')
+def load_average():
+    return '/'.join('%.1f' % x for x in os.getloadavg())
 
 
 def _version(dist):
@@ -693,16 +416,16 @@ def _cpu_model():
     return platform.processor() or '?'
 
 
-COLUMNS = ('%-6s %-5s %4s %3s %3s | %-9s %8s %8s %8s %8s %4s %4s | '
+COLUMNS = ('%-6s %-5s %4s %5s %3s %3s | %-9s %8s %8s %8s %8s %4s %4s | '
            '%5s %5s %5s %5s %5s %s')
 
 
 def print_table_header():
     print()
-    print(COLUMNS % ('kind', 'mv', 'N', 'H', 'rnd', 'arm', 'cpu-med',
+    print(COLUMNS % ('kind', 'mv', 'N', 'H', 'P', 'rnd', 'arm', 'cpu-med',
                      'cpu-p90', 'wall-med', 'wall-p90', 'sql', 'stm', 'p/n',
                      'p/f', 'aa', 'w-p/n', 'm-p/n', 'extra_sql / check'))
-    print('-' * 134)
+    print('-' * 140)
 
 
 def print_case(case):
@@ -729,11 +452,13 @@ def print_case(case):
                 '%s=%d' % (k or '""', v) for k, v in sorted(values.items()))
         else:
             ratios = ('',) * 5
-            tail = 'p/n 95%% CI %.2f-%.2f, aa %.2f-%.2f' % (
+            tail = 'p/n 95%% CI %.2f-%.2f, aa %.2f-%.2f; load %s' % (
                 case.interval(PLUGIN, NATIVE) + case.interval(NATIVE_AA,
-                                                              NATIVE))
+                                                              NATIVE)
+                + (load_average(),))
         head = ((case.kind, case.version, case.n_servers, case.n_hosts,
-                 case.rounds) if i == 0 else ('', '', '', '', ''))
+                 case.n_projects, case.rounds) if i == 0
+                else ('', '', '', '', '', ''))
         print(COLUMNS % (head + (
             arm, fmt_ms(case.med(arm)), fmt_ms(case.p90(arm)),
             fmt_ms(case.med(arm, 'wall')), fmt_ms(case.p90(arm, 'wall')),
@@ -741,50 +466,51 @@ def print_case(case):
     sys.stdout.flush()
 
 
-def last_line(cases):
-    """The line for the largest detail case (the worse of its versions)."""
-    if not any(c.kind == 'detail' for c in cases):
-        print('(no detail case was run: no last line)')
-        return
-    largest = [c for c in cases if c.kind == 'detail'
-               and (c.n_servers, c.n_hosts) == max(
-                   (d.n_servers, d.n_hosts) for d in cases
-                   if d.kind == 'detail')]
-    worst = max(largest, key=lambda c: c.ratio(PLUGIN, NATIVE))
-    print('(last line: detail at microversion %s, the worse plugin/native of '
-          '%s)' % (worst.version, ' and '.join(c.version for c in largest)))
-    print('detail N=%d H=%d: plugin/native=%.2f plugin/floor=%.2f aa=%.2f '
-          'extra_sql=%d' % (
-              worst.n_servers, worst.n_hosts, worst.ratio(PLUGIN, NATIVE),
-              worst.ratio(PLUGIN, FLOOR), worst.aa,
-              worst.sql(PLUGIN) - worst.sql(FLOOR)))
+def print_summary(cases):
+    """One line per case: the figures a closing note quotes."""
+    print()
+    print('summary (CPU, paired): kind mv N H P: plugin/native [95% CI] '
+          'A/A [95% CI] extra_sql, plugin-native ms')
+    for case in cases:
+        print('%s %s N=%d H=%d P=%d: p/n=%.3f [%.2f-%.2f] aa=%.3f '
+              '[%.2f-%.2f] extra_sql=%d, %+.1f ms, rounds=%d' % (
+                  (case.kind, case.version, case.n_servers, case.n_hosts,
+                   case.n_projects, case.ratio(PLUGIN, NATIVE))
+                  + case.interval(PLUGIN, NATIVE) + (case.aa,)
+                  + case.interval(NATIVE_AA, NATIVE)
+                  + (case.sql(PLUGIN) - case.sql(FLOOR),
+                     (case.med(PLUGIN) - case.med(NATIVE)) * 1000,
+                     case.rounds)))
 
 
 # --------------------------------------------------------------------------
+# Command line and the run
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+def add_common_args(parser):
+    """The options every question takes."""
     parser.add_argument('--quick', action='store_true',
-                        help='smoke run: N in {10,100}, H in {1,10}, '
-                             'few rounds')
-    parser.add_argument('--sizes', default=None,
-                        help='comma list of NxH, e.g. 1000x100,10x1')
+                        help='smoke run: small sizes, few rounds')
+    parser.add_argument(
+        '--points', default=None,
+        help='comma list of NxHxP (servers x hosts x projects), e.g. '
+             '1000x10000x500,10x10x1')
+    parser.add_argument('--versions', default='2.16',
+                        help='comma list of microversions (latest = %s)'
+                             % LATEST)
     parser.add_argument('--min-rounds', type=int, default=None)
-    parser.add_argument('--headline-min-rounds', type=int, default=None,
-                        help='minimum rounds of the largest detail case, '
-                             'the one of the last line (default 25; 3 with '
-                             '--quick)')
     parser.add_argument('--max-rounds', type=int, default=None)
     parser.add_argument('--budget', type=float, default=None,
                         help='seconds after which a case (one kind, one '
-                             'version, one size) stops once it has its '
+                             'version, one point) stops once it has its '
                              'minimum, converged or not')
     parser.add_argument('--min-seconds', type=float, default=None,
                         help='seconds a case runs at least before A/A may '
                              'stop it')
-    parser.add_argument('--kinds', default='detail,show',
-                        help='comma list of request kinds: detail, show')
     parser.add_argument('--seed', type=int, default=1)
+    parser.add_argument(
+        '--plugin-ref', default=None,
+        help='measure the filter as it is at this git ref of the '
+             'repository (e.g. main), instead of the installed code')
     parser.add_argument(
         '--sqlite-pool', default='queue', choices=('queue', 'null'),
         help='connection pool of the SQLite files: queue (default, pooled '
@@ -802,89 +528,88 @@ def parse_args(argv):
              "own cost is then smallest, so the plugin's share of it shows "
              "largest (the strict setting for the ratios), and the run is "
              "about twice as fast. nova's production default is warn.")
-    args = parser.parse_args(argv)
-    if args.sizes:
-        sizes = [tuple(int(x) for x in s.split('x'))
-                 for s in args.sizes.split(',')]
-    elif args.quick:
-        sizes = [(n, h) for n in (10, 100) for h in (1, 10)]
+
+
+def parse_points(text):
+    return [tuple(int(x) for x in point.split('x'))
+            for point in text.split(',') if point]
+
+
+def finish_args(args, default_points, quick_points, min_rounds=7,
+                min_seconds=15.0, budget=40.0):
+    """Fill in the defaults a question chose."""
+    if args.points:
+        args.points = parse_points(args.points)
     else:
-        sizes = [(n, h) for n in (10, 100, 1000) for h in (1, 10, 100)]
-    args.sizes = sizes
+        args.points = quick_points if args.quick else default_points
+    args.versions = [LATEST if v == 'latest' else v
+                     for v in args.versions.split(',') if v]
     if args.min_rounds is None:
-        args.min_rounds = 3 if args.quick else 7
-    if args.headline_min_rounds is None:
-        args.headline_min_rounds = 3 if args.quick else 25
+        args.min_rounds = 3 if args.quick else min_rounds
     if args.max_rounds is None:
         args.max_rounds = 6 if args.quick else 1000
     if args.budget is None:
-        args.budget = 2.0 if args.quick else 40.0
+        args.budget = 2.0 if args.quick else budget
     if args.min_seconds is None:
-        args.min_seconds = 0.0 if args.quick else 15.0
-    args.kinds = [k for k in args.kinds.split(',') if k]
-    for kind in args.kinds:
-        if kind not in ('detail', 'show'):
-            parser.error('unknown kind %r' % kind)
+        args.min_seconds = 0.0 if args.quick else min_seconds
+    args.plugin_source = (use_plugin_ref(args.plugin_ref)
+                          if args.plugin_ref else None)
     return args
 
 
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+def quiet():
     # nova's INFO request log would be most of what the run prints.
     logging.disable(logging.INFO)
     warnings.simplefilter('ignore')
-    print_header(args)
-    rng = random.Random(args.seed)
-    switch = NativeSwitch()
+
+
+def paste_files():
+    """(nova's api-paste.ini, a copy with the filter) for the arms."""
     workdir = tempfile.mkdtemp(prefix='bench-host-status-')
     native_ini = nova_paste_ini()
     plugin_ini = os.path.join(workdir, 'api-paste-host-status.ini')
     write_plugin_paste_ini(native_ini, plugin_ini)
+    return native_ini, plugin_ini
+
+
+def run(args, question, kind, path_of):
+    """Every point of *args*, every version: the four arms, printed.
+
+    :param kind: 'detail' or 'show'.
+    :param path_of: a function (deployment, round number) -> request path.
+    """
+    quiet()
+    print_header(args, question)
+    rng = random.Random(args.seed)
+    switch = NativeSwitch()
+    native_ini, plugin_ini = paste_files()
 
     SQL.install()
     cases = []
     started = time.monotonic()
     print_table_header()
-    headline = max(args.sizes)
-    for n_servers, n_hosts in args.sizes:
-        with Deployment(n_servers, n_hosts, native_ini, plugin_ini,
-                        args.response_validation,
+    for n_servers, n_hosts, n_projects in args.points:
+        with Deployment(n_servers, n_hosts, n_projects, native_ini,
+                        plugin_ini, args.response_validation,
                         args.sqlite_pool) as deployment:
-            ids = deployment.server_ids
             # What the deployment made lives on: out of the collector's way
             # (as a pre-forked nova-api would have it), so that gc.collect()
             # between requests costs little and each request's own garbage
             # is what is collected.
             gc.collect()
             gc.freeze()
-            paths = {
-                'detail': lambda i: DETAIL_PATH,
-                'show': lambda i: SHOW_PATH % ids[(i * 7919) % len(ids)],
-            }
-            for kind in args.kinds:
-                for version in ('2.16', LATEST):
-                    case = Case(kind, version, n_servers, n_hosts)
-                    # The last line's case gets more rounds: at 1000
-                    # servers, a round is seconds, and a few of them leave
-                    # its ratios wide open.
-                    min_rounds = args.min_rounds
-                    if (kind == 'detail'
-                            and (n_servers, n_hosts) == headline):
-                        min_rounds = max(min_rounds,
-                                         args.headline_min_rounds)
-                    run_case(case, deployment, switch, paths, args.budget,
-                             min_rounds, args.max_rounds, rng,
-                             args.stack_offset, args.min_seconds)
-                    cases.append(case)
-                    print_case(case)
+            paths = {kind: lambda i: path_of(deployment, i)}
+            for version in args.versions:
+                case = Case(kind, version, n_servers, n_hosts, n_projects)
+                run_case(case, deployment, switch, paths, args.budget,
+                         args.min_rounds, args.max_rounds, rng,
+                         args.stack_offset, args.min_seconds)
+                cases.append(case)
+                print_case(case)
             gc.unfreeze()
     SQL.remove()
-    print('-' * 134)
+    print('-' * 140)
     print('total %.0f s, load average %s at the end' % (
-        time.monotonic() - started,
-        '/'.join('%.1f' % x for x in os.getloadavg())))
-    last_line(cases)
-
-
-if __name__ == '__main__':
-    main()
+        time.monotonic() - started, load_average()))
+    print_summary(cases)
+    return cases
