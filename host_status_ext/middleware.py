@@ -11,8 +11,7 @@ Whatever goes wrong in the filter's own work, nova's response goes out as
 nova made it: the filter never turns a success into an error.
 """
 
-import json
-
+import orjson
 from oslo_config import cfg
 from oslo_log import log as logging
 import webob.dec
@@ -26,12 +25,12 @@ from host_status_ext import views
 LOG = logging.getLogger(__name__)
 CONTEXT_KEY = 'nova.context'
 
-# The body is nova's own JSON, decoded here: plain JSON types, no cycles.
-# The standard library's C codec then does all the work, without oslo's
-# to_primitive fallback, its text decoding pass, or the encoder's cycle
-# check: together about a fifth of the filter's own time on a listing of
-# 1000 servers, where decoding and encoding the body is most of it.
-_ENCODER = json.JSONEncoder(check_circular=False)
+# NOTE: the body is nova's own JSON: plain JSON types, no cycles. Decoding
+# and encoding it is most of the filter's own work on a large listing
+# (1.6 MB for 1000 servers): orjson does it in about a third of the
+# standard library's time, and encodes it again about fifteen times as
+# fast. Its output is compact (no space after ':' and ','), and the JSON
+# value the same.
 
 
 class HostStatusFilter(object):
@@ -86,39 +85,43 @@ class HostStatusFilter(object):
                         'placed after keystonecontext?', CONTEXT_KEY)
             return None
 
-        document = json.loads(response.body)
         # One policy decision per response, as nova's view makes it: for a
-        # listing against the caller's project, for one server against the
-        # server's.
+        # listing against the caller's project, before the body is even
+        # read; for one server against the server's.
         if kind is routes.Kind.DETAIL:
-            servers = document['servers']
             visibility = self._gate.visibility(context)
+            if visibility is authorization.Visibility.NONE:
+                return None
+            document = orjson.loads(response.body)
+            servers = document['servers']
         else:
+            document = orjson.loads(response.body)
             servers = [document['server']]
             visibility = self._gate.visibility(
                 context, project_id=servers[0]['tenant_id'])
-        if visibility is authorization.Visibility.NONE:
-            return None
+            if visibility is authorization.Visibility.NONE:
+                return None
 
         changed = False
         for server, value in zip(servers, self._resolve(kind, context,
                                                         servers)):
             changed = views.write(server, value, visibility) or changed
-        return _ENCODER.encode(document).encode('utf-8') if changed else None
+        return orjson.dumps(document) if changed else None
 
     def _resolve(self, kind, context, servers):
         """The host_status of each of *servers*; None where unknowable.
 
-        One query at most per cell, for the servers that have a host only.
-        For one server (show, update, rebuild) nova has left the request
-        context targeted at the server's cell: only that cell is asked. A
-        listing spans cells, and its context names none that could be
-        trusted to hold every server: every cell is asked.
+        One query at most per cell, for one server of each host and project
+        in the response (see :func:`views.representatives`). For one server
+        (show, update, rebuild) nova has left the request context targeted
+        at the server's cell: only that cell is asked. A listing spans
+        cells, and its context names none that could be trusted to hold
+        every server: every cell is asked.
         """
-        server_uuids = [server['id'] for server in servers
-                        if views.needs_host(server)]
-        if not server_uuids:
-            return [views.resolve(server, None) for server in servers]
+        representatives = views.representatives(servers)
+        if not representatives:
+            return [views.resolve(server, None, None) for server in servers]
+        server_uuids = list(representatives.values())
         if (kind is not routes.Kind.DETAIL
                 and getattr(context, 'cell_uuid', None) is not None):
             statuses = self._lookup().in_cell(context, server_uuids)
@@ -126,7 +129,8 @@ class HostStatusFilter(object):
             statuses = self._lookup()(
                 context, server_uuids,
                 self._conf.host_status_ext.cell_timeout)
-        return [views.resolve(server, statuses) for server in servers]
+        return [views.resolve(server, statuses, representatives)
+                for server in servers]
 
 
 def filter_factory(global_conf, **local_conf):

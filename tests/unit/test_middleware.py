@@ -136,6 +136,15 @@ class TestHostStatusFilter(testtools.TestCase):
         # One policy decision for a listing, with nova's default target.
         self.assertEqual([(self.context, None)], self.gate.calls)
 
+    def test_detail_asks_for_one_server_per_host_and_project(self):
+        app = TinyNova({'servers': [view('a', 'cmp1'), view('b', 'cmp1'),
+                                    view('c', 'cmp1', project='p2'),
+                                    view('d', 'cmp2', project='p2')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual(['UP', 'UP', 'UP', 'DOWN'],
+                         [s['host_status'] for s in servers])
+        self.assertEqual([['a', 'c', 'd']], self.lookup.calls)
+
     def test_detail_with_project_prefix(self):
         app = TinyNova({'servers': [view('a', 'cmp1')]})
         resp = self.call(app, path='/p1/servers/detail')
@@ -152,7 +161,7 @@ class TestHostStatusFilter(testtools.TestCase):
     def test_nova_field_is_replaced_not_duplicated(self):
         app = TinyNova({'server': view('a', 'cmp2', host_status='UP')})
         resp = self.call(app, path='/servers/a')
-        self.assertEqual(b'DOWN', resp.body.split(b'"host_status": "')[1][:4])
+        self.assertEqual(b'DOWN', resp.body.split(b'"host_status":"')[1][:4])
         self.assertEqual(1, resp.body.count(b'host_status'))
 
     def test_update_and_rebuild_from_2_75(self):
