@@ -144,6 +144,7 @@ class TestCostWithManyHostsAndProjects(CostTestCase):
             'owner-' + project, self.api_fixture.base_url.replace(
                 self.api_fixture.project_id, project),
             project_id=project, roles=['reader', 'member'])
+        api.microversion = '2.37'
         server = self._create_server(name='of-' + project, networks='none',
                                      api=api)
         self.assertEqual(project, server['tenant_id'])
