@@ -119,15 +119,15 @@ class TestSQLCost(CostTestCase):
 class TestCostWithManyHostsAndProjects(CostTestCase):
     """An admin's listing of every project, in a cloud of many hosts.
 
-    One project's 4 servers on 2 hosts, then every project's 16 servers in
-    13 projects with 600 more compute hosts in the cells: the filter's
+    One project's 4 servers on 2 hosts, then every project's 12 servers in
+    9 projects with 600 more compute hosts in the cells: the filter's
     queries stay one per cell, and it reads one service record per listed
     server, not one per host in the cloud nor per project.
     """
 
     COMPUTES = {'host1': 'cell1', 'host2': 'cell2'}
     MORE_HOSTS_PER_CELL = 300
-    MORE_PROJECTS = 12
+    MORE_PROJECTS = 8
 
     def setUp(self):
         super().setUp()
@@ -185,7 +185,7 @@ class TestCostWithManyHostsAndProjects(CostTestCase):
 
         self.addDetailUniqueName('sql', testtools.content.text_content(
             'admin listings: 4 servers of 1 project on 2 hosts, %d queries '
-            'with the filter, %d without; 16 servers of 13 projects, 602 '
+            'with the filter, %d without; 12 servers of 9 projects, 602 '
             'hosts: %d with, %d without; rows the filter read: %d, then %d'
             % (small_with, small_without, large_with, large_without,
                small_rows, large_rows)))
