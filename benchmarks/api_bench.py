@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""``tox -e bench``: what host_status costs in nova-api, one question at a time.
+"""``tox -e bench``: what host_status costs nova-api, a question at a time.
 
 ``tox -e bench -- listing [options]`` (``listing_bench``: what a listing
 costs over servers, hosts and projects) and ``tox -e bench -- show

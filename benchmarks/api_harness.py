@@ -3,18 +3,11 @@
 Shared by the questions ``listing_bench`` (what ``GET /servers/detail``
 costs, over servers, compute hosts and projects) and ``show_bench`` (what
 one server's ``GET`` costs), both run by ``tox -e bench`` (see
-``api_bench.py``). Not a test. Each question measures nova's real compute API application, loaded through its
-own api-paste.ini by nova's paste loader and called in-process with webob
-(no HTTP server, no socket, no wsgi-intercept: the least overhead around the
-thing measured), over nova's real database layer: SQLite files in WAL mode,
-one for the API database and one per cell (cell0 and two cells), made by
-nova's own test fixtures (``Database``, ``CellDatabases``), which is what
-nova's functional tests run on. Servers, their instance mappings and the
-compute services (and their host mappings) are created as records through
-nova's objects; no server is booted, because the view's cost, not the
-boot's, is measured. A deployment has N servers of P projects placed
-round-robin over H compute hosts spread round-robin over the two cells;
-the listing is an admin's, of another project, with ``all_tenants=1``.
+``api_bench.py``). Not a test. Each question measures nova's real compute
+API application in-process over nova's real database layer, as
+``api_deployment`` sets it up: N servers of P projects placed round-robin
+over H compute hosts spread round-robin over two cells, listed by an admin
+of another project with ``all_tenants=1``.
 
 Four arms, interleaved request by request so that the machine's noise hits
 all of them alike:
@@ -57,10 +50,7 @@ The ratio of the medians is printed beside it (``m-p/n``).
 
 # The deployment first: it sets nova's concurrency mode up before the rest
 # of nova is imported.
-from api_deployment import (  # noqa: I100
-    ARMS, FLOOR, LATEST, N_CELLS, NATIVE, NATIVE_AA, NATIVE_OFF, PLUGIN, SQL,
-    ADMIN_HEADERS, Deployment, NativeSwitch, nova_paste_ini,
-    write_plugin_paste_ini)
+import api_deployment  # noqa: I100
 
 import collections
 import gc
@@ -82,6 +72,21 @@ import warnings
 import webob
 
 AA_TOLERANCE = 0.03
+
+ARMS = api_deployment.ARMS
+NATIVE = api_deployment.NATIVE
+PLUGIN = api_deployment.PLUGIN
+FLOOR = api_deployment.FLOOR
+NATIVE_AA = api_deployment.NATIVE_AA
+NATIVE_OFF = api_deployment.NATIVE_OFF
+N_CELLS = api_deployment.N_CELLS
+LATEST = api_deployment.LATEST
+SQL = api_deployment.SQL
+ADMIN_HEADERS = api_deployment.ADMIN_HEADERS
+Deployment = api_deployment.Deployment
+NativeSwitch = api_deployment.NativeSwitch
+nova_paste_ini = api_deployment.nova_paste_ini
+write_plugin_paste_ini = api_deployment.write_plugin_paste_ini
 
 
 # --------------------------------------------------------------------------

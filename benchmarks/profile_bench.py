@@ -75,7 +75,7 @@ def main(argv=None):
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats(args.sort).print_stats(args.top)
     # The filter's own work: what it calls, beside nova's application.
-    stats.print_callees('host_status_ext/middleware.py.*_body_with_host_status')
+    stats.print_callees('middleware.py.*_body_with_host_status')
     stats.print_callees('host_status_ext/middleware.py.*_resolve')
     stats.print_callees('host_status_ext/lookup.py')
     if args.dump:
