@@ -121,8 +121,8 @@ class TestCostWithManyHostsAndProjects(CostTestCase):
 
     One project's 4 servers on 2 hosts, then every project's 12 servers in
     9 projects with 600 more compute hosts in the cells: the filter's
-    queries stay one per cell, and it reads one service record per listed
-    server, not one per host in the cloud nor per project.
+    queries stay one per cell, and it reads one service record per host and
+    project among the listed servers, not one per host in the cloud.
     """
 
     COMPUTES = {'host1': 'cell1', 'host2': 'cell2'}
@@ -170,6 +170,7 @@ class TestCostWithManyHostsAndProjects(CostTestCase):
         every_project = '/servers/detail?all_tenants=1'
 
         small_with, small_rows, servers = self.listing(one_project)
+        small_pairs = hosts_and_projects(servers)
         self.assertEqual(4, len(servers))
         self.assertEqual({'UP'}, {s['host_status'] for s in servers})
         self.add_hosts()
@@ -178,6 +179,7 @@ class TestCostWithManyHostsAndProjects(CostTestCase):
         self.assertEqual(1 + self.MORE_PROJECTS,
                          len({s['tenant_id'] for s in servers}))
         self.assertEqual({'UP'}, {s['host_status'] for s in servers})
+        large_pairs = hosts_and_projects(servers)
 
         self.start_api(filter=False)
         small_without, _, _ = self.listing(one_project)
@@ -192,7 +194,15 @@ class TestCostWithManyHostsAndProjects(CostTestCase):
         cells = 2
         self.assertEqual(cells, small_with - small_without)
         self.assertEqual(cells, large_with - large_without)
-        # One record per listed server in each request (statements() makes
-        # it twice: once uncounted), whatever the hosts in the cells.
-        self.assertEqual(2 * 4, small_rows)
-        self.assertEqual(2 * len(servers), large_rows)
+        # One record per host and project among the listed servers, in
+        # each request (statements() makes it twice: once uncounted),
+        # whatever the number of hosts in the cells.
+        self.assertEqual(2, small_pairs)
+        self.assertEqual(2 * small_pairs, small_rows)
+        self.assertEqual(2 + self.MORE_PROJECTS, large_pairs)
+        self.assertEqual(2 * large_pairs, large_rows)
+
+
+def hosts_and_projects(servers):
+    """How many (project, host) pairs the listed servers are on."""
+    return len({(s['tenant_id'], s['hostId']) for s in servers})
