@@ -326,16 +326,24 @@ def use_plugin_ref(ref):
     commit = subprocess.run(
         ['git', '-C', repo, 'log', '-1', '--format=%h %s', ref],
         capture_output=True, text=True, check=True).stdout.strip()
-    sys.path.insert(0, target)
-    importlib.invalidate_caches()
     if 'host_status_ext' in sys.modules or _PLUGIN_REFS:
         sys.exit('host_status_ext was imported before --plugin-ref')
+    sys.path.insert(0, target)
+    importlib.invalidate_caches()
+    # NOTE: imported now, so that no later entry on sys.path (nova's test
+    # package puts the working directory first; a checkout there has its
+    # own host_status_ext) can shadow the exported one.
+    import host_status_ext
+    if not os.path.abspath(host_status_ext.__file__).startswith(target):
+        sys.exit('--plugin-ref: host_status_ext came from %s, not %s'
+                 % (host_status_ext.__file__, target))
     _PLUGIN_REFS[ref] = 'git ref %s (%s), exported to %s' % (
         ref, commit, target)
     return _PLUGIN_REFS[ref]
 
 
 def _plugin_source():
+    """Where the measured filter was imported from, and its commit."""
     import host_status_ext
     import subprocess
     where = os.path.dirname(os.path.dirname(
@@ -368,7 +376,10 @@ def print_header(args, question):
     print('machine: %s, %s, %d cores, Python %s, load average %s at start'
           % (platform.node(), _cpu_model(), os.cpu_count(),
              platform.python_version(), load_average()))
-    print('plugin: %s' % (args.plugin_source or _plugin_source()))
+    import host_status_ext
+    print('plugin: %s; imported from %s' % (
+        args.plugin_source or _plugin_source(),
+        os.path.dirname(host_status_ext.__file__)))
     print('database: SQLite files (WAL, %s pool), one API DB + cell0 + %d '
           'cells, by nova\'s fixtures; N servers of P projects on H hosts '
           '(both round-robin, hosts over the cells), listed by an admin of '
