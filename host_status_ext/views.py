@@ -12,18 +12,41 @@ FIELD = 'host_status'
 
 
 def needs_host(server):
-    """Whether *server* can only be resolved by knowing the hosts."""
+    """Whether *server* can only be resolved by looking up its host."""
     return (bool(server.get('hostId'))
             and server.get('status') != DELETED)
 
 
-def resolve(server, host_statuses, hostids):
+def host_key(server):
+    """What two servers on the same host in the same project share.
+
+    nova's ``hostId`` is a hash of the server's project and host: servers of
+    one project with the same ``hostId`` are on the same host.
+    """
+    return server.get('tenant_id'), server['hostId']
+
+
+def representatives(servers):
+    """One server of each host and project: ``{host_key: server uuid}``.
+
+    Only these need a lookup; the others share their host's status. A
+    listing of 1000 servers on 100 hosts of one project asks the cells
+    about 100 servers, not 1000.
+    """
+    found = {}
+    for server in servers:
+        if needs_host(server):
+            found.setdefault(host_key(server), server['id'])
+    return found
+
+
+def resolve(server, server_statuses, representative_of):
     """The host_status of one server view, or None if it cannot be known.
 
-    :param host_statuses: a :class:`host_status_ext.lookup.HostStatuses`,
-        or None when no server of the response needed it.
-    :param hostids: a :class:`host_status_ext.hostid.HostIdIndex` over the
-        hosts of *host_statuses*.
+    :param server_statuses: a :class:`host_status_ext.lookup.ServerStatuses`
+        of the representatives; None when no server of the response needed
+        a lookup.
+    :param representative_of: :func:`representatives` of the response.
     """
     if 'hostId' not in server:
         # A down cell's partial record (microversion >= 2.69): nova knows
@@ -32,11 +55,13 @@ def resolve(server, host_statuses, hostids):
     if not needs_host(server):
         # No host, or a deleted server: nova's own view says "" there too.
         return status.NONE
-    host = hostids.host(server.get('tenant_id'), server['hostId'])
-    if host is not None:
-        return host_statuses.by_host[host]
-    if host_statuses.complete:
-        # Every cell answered and none has a compute service on that host.
+    value = server_statuses.by_server.get(
+        representative_of[host_key(server)])
+    if value is not None:
+        return value
+    if server_statuses.complete:
+        # Every cell answered, and none has a live compute service on the
+        # server's host.
         return status.NONE
     return None
 

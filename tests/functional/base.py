@@ -208,10 +208,14 @@ class HostStatusTestCase(test.TestCase,
             service.save()
 
 
-def lookup_rows():
-    """The filter's one way to read a cell's service records, to wrap it."""
+#: The filter's one way to read a cell's records, to wrap it in a test.
+LOOKUP_EXECUTE = 'host_status_ext.lookup._execute'
+
+
+def lookup_execute():
+    """The function :data:`LOOKUP_EXECUTE` names, as it is now."""
     from host_status_ext import lookup
-    return lookup._rows
+    return lookup._execute
 
 
 def paste_config():

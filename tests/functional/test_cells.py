@@ -12,7 +12,7 @@ from tests.functional import base
 
 # Every read of service records by the filter, for a listing or for one
 # server, goes through this function.
-ROWS = 'host_status_ext.lookup._rows'
+ROWS = base.LOOKUP_EXECUTE
 
 
 class TestCells(base.HostStatusTestCase):
@@ -48,7 +48,7 @@ class TestCells(base.HostStatusTestCase):
                 self.assertNotIn('host_status', shown)
 
     def _fail_in(self, cell_name, failure):
-        real = base.lookup_rows()
+        real = base.lookup_execute()
         cell_uuid = self.cell_mappings[cell_name].uuid
 
         def rows(cell_context, statement, **parameters):
@@ -80,7 +80,7 @@ class TestCells(base.HostStatusTestCase):
 
     def _cells_asked(self):
         seen = []
-        real = base.lookup_rows()
+        real = base.lookup_execute()
 
         def rows(cell_context, statement, **parameters):
             seen.append(cell_context.cell_uuid)
@@ -104,3 +104,16 @@ class TestCells(base.HostStatusTestCase):
             sorted(self.cell_mappings[c].uuid for c in ('cell1', 'cell2')),
             sorted(seen))
         self.assertNotIn(objects.CellMapping.CELL0_UUID, seen)
+
+    def test_a_page_larger_than_one_query(self):
+        # NOTE: nova's max_limit keeps pages far below UUIDS_PER_QUERY; at
+        # one uuid per query, each cell is asked once per listed server.
+        self.useFixture(fixtures.MonkeyPatch(
+            'host_status_ext.lookup.UUIDS_PER_QUERY', 1))
+        self.boot('host2', name='in-cell1-b')
+        self.force_down('host2')
+        seen = self._cells_asked()
+        self.assertEqual(
+            {'in-cell1': 'UP', 'in-cell1-b': 'DOWN', 'in-cell2': 'UP'},
+            self.statuses(self.admin_api))
+        self.assertEqual(3 * 2, len(seen))

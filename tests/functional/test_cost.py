@@ -1,7 +1,13 @@
 """What the filter costs in SQL: one query per cell it asks, whatever the size.
+
+And what it reads there: the records of the listed servers' hosts only, so
+that neither the number of compute hosts in the cloud nor the number of
+projects in the response changes the filter's work.
 """
 
 import fixtures
+from nova import objects
+from nova.tests.functional.api import client
 import sqlalchemy
 from sqlalchemy import engine
 import testtools.content
@@ -28,23 +34,28 @@ class StatementCounter(fixtures.Fixture):
             self.count += 1
 
 
-class TestSQLCost(base.HostStatusTestCase):
-    """50 servers on 5 hosts in 2 cells (nova's own field off)."""
+class RowsRead(fixtures.Fixture):
+    """Counts the rows the filter's own queries return."""
 
-    COMPUTES = {'host1': 'cell1', 'host2': 'cell1', 'host3': 'cell1',
-                'host4': 'cell2', 'host5': 'cell2'}
-    SERVERS_PER_HOST = 10
+    def _setUp(self):
+        self.rows = 0
+        real = base.lookup_execute()
+
+        def execute(context, statement, **parameters):
+            rows = real(context, statement, **parameters)
+            self.rows += len(rows)
+            return rows
+        self.useFixture(fixtures.MonkeyPatch(base.LOOKUP_EXECUTE, execute))
+
+
+class CostTestCase(base.HostStatusTestCase):
 
     def configure(self):
-        # Room for 10 servers on each fake compute, and in the quota.
+        # Room for many servers on each fake compute, and in the quota.
         self.flags(cpu_allocation_ratio=16.0, ram_allocation_ratio=16.0)
         self.flags(instances=-1, cores=-1, ram=-1, group='quota')
 
-    def setUp(self):
-        super().setUp()
-        for host in sorted(self.COMPUTES):
-            for i in range(self.SERVERS_PER_HOST):
-                self.boot(host, name='%s-%d' % (host, i))
+    def stop_services(self):
         # nova's services run queries of their own in the background
         # (heartbeats, periodic tasks): none may run while a request is
         # counted. The API needs none of them for a GET.
@@ -63,6 +74,21 @@ class TestSQLCost(base.HostStatusTestCase):
                 body = self.admin_api.api_get(path).body
             counts.append(counter.count)
         return min(counts), body
+
+
+class TestSQLCost(CostTestCase):
+    """50 servers on 5 hosts in 2 cells (nova's own field off)."""
+
+    COMPUTES = {'host1': 'cell1', 'host2': 'cell1', 'host3': 'cell1',
+                'host4': 'cell2', 'host5': 'cell2'}
+    SERVERS_PER_HOST = 10
+
+    def setUp(self):
+        super().setUp()
+        for host in sorted(self.COMPUTES):
+            for i in range(self.SERVERS_PER_HOST):
+                self.boot(host, name='%s-%d' % (host, i))
+        self.stop_services()
 
     def test_statements_added_per_request(self):
         detail_with, body = self.statements('/servers/detail')
@@ -88,3 +114,95 @@ class TestSQLCost(base.HostStatusTestCase):
                 detail_with, detail_without, show_with, show_without)))
         self.assertEqual(cells, detail_with - detail_without)
         self.assertEqual(1, show_with - show_without)
+
+
+class TestCostWithManyHostsAndProjects(CostTestCase):
+    """An admin's listing of every project, in a cloud of many hosts.
+
+    One project's 4 servers on 2 hosts, then every project's 12 servers in
+    9 projects with 600 more compute hosts in the cells: the filter's
+    queries stay one per cell, and it reads one service record per host and
+    project among the listed servers, not one per host in the cloud.
+    """
+
+    COMPUTES = {'host1': 'cell1', 'host2': 'cell2'}
+    MORE_HOSTS_PER_CELL = 300
+    MORE_PROJECTS = 8
+
+    def setUp(self):
+        super().setUp()
+        for host in sorted(self.COMPUTES):
+            for i in range(2):
+                self.boot(host, name='%s-%d' % (host, i))
+        for i in range(self.MORE_PROJECTS):
+            self.boot_as_owner_of('c0c0c0c0c0c0c0c0c0c0c0c0c0c0%04d' % i)
+        self.stop_services()
+
+    def boot_as_owner_of(self, project):
+        """A server of *project*, booted by its member, placed by nova."""
+        api = client.TestOpenStackClient(
+            'owner-' + project, self.api_fixture.base_url.replace(
+                self.api_fixture.project_id, project),
+            project_id=project, roles=['reader', 'member'])
+        api.microversion = '2.37'
+        server = self._create_server(name='of-' + project, networks='none',
+                                     api=api)
+        self.assertEqual(project, server['tenant_id'])
+
+    def add_hosts(self):
+        """nova-compute records of hosts the listed servers are not on."""
+        for cell in ('cell1', 'cell2'):
+            with self.cell_context(cell) as cctxt:
+                for i in range(self.MORE_HOSTS_PER_CELL):
+                    objects.Service(
+                        cctxt, host='%s-more-%03d' % (cell, i),
+                        binary='nova-compute', topic='compute').create()
+
+    def listing(self, path):
+        """(queries, rows the filter read, servers) of an admin listing."""
+        with RowsRead() as read:
+            queries, body = self.statements(path, repeat=1)
+        return queries, read.rows, body['servers']
+
+    def test_queries_and_rows_do_not_grow_with_hosts_and_projects(self):
+        one_project = ('/servers/detail?all_tenants=1&project_id=%s'
+                       % self.api_fixture.project_id)
+        every_project = '/servers/detail?all_tenants=1'
+
+        small_with, small_rows, servers = self.listing(one_project)
+        small_pairs = hosts_and_projects(servers)
+        self.assertEqual(4, len(servers))
+        self.assertEqual({'UP'}, {s['host_status'] for s in servers})
+        self.add_hosts()
+        large_with, large_rows, servers = self.listing(every_project)
+        self.assertEqual(4 + self.MORE_PROJECTS, len(servers))
+        self.assertEqual(1 + self.MORE_PROJECTS,
+                         len({s['tenant_id'] for s in servers}))
+        self.assertEqual({'UP'}, {s['host_status'] for s in servers})
+        large_pairs = hosts_and_projects(servers)
+
+        self.start_api(filter=False)
+        small_without, _, _ = self.listing(one_project)
+        large_without, _, _ = self.listing(every_project)
+
+        self.addDetailUniqueName('sql', testtools.content.text_content(
+            'admin listings: 4 servers of 1 project on 2 hosts, %d queries '
+            'with the filter, %d without; 12 servers of 9 projects, 602 '
+            'hosts: %d with, %d without; rows the filter read: %d, then %d'
+            % (small_with, small_without, large_with, large_without,
+               small_rows, large_rows)))
+        cells = 2
+        self.assertEqual(cells, small_with - small_without)
+        self.assertEqual(cells, large_with - large_without)
+        # One record per host and project among the listed servers, in
+        # each request (statements() makes it twice: once uncounted),
+        # whatever the number of hosts in the cells.
+        self.assertEqual(2, small_pairs)
+        self.assertEqual(2 * small_pairs, small_rows)
+        self.assertEqual(2 + self.MORE_PROJECTS, large_pairs)
+        self.assertEqual(2 * large_pairs, large_rows)
+
+
+def hosts_and_projects(servers):
+    """How many (project, host) pairs the listed servers are on."""
+    return len({(s['tenant_id'], s['hostId']) for s in servers})

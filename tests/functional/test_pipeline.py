@@ -33,7 +33,7 @@ class TestBesideNovaNativeField(base.HostStatusTestCase):
     def test_filter_failure_returns_nova_response_as_nova_made_it(self):
         self.force_down('host1')
         self.disable('host1')
-        for lookup in ('__call__', 'of_server'):
+        for lookup in ('__call__', 'in_cell'):
             self.useFixture(fixtures.MockPatch(
                 'host_status_ext.lookup.HostStatusLookup.' + lookup,
                 side_effect=RuntimeError('the filter broke')))

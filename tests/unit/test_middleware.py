@@ -13,7 +13,12 @@ from host_status_ext import lookup
 from host_status_ext import middleware
 
 
+#: server uuid -> host, as the cells hold it
+HOSTS = {}
+
+
 def view(uuid, host, project='p1', **fields):
+    HOSTS[uuid] = host
     server = {'id': uuid, 'tenant_id': project, 'status': 'ACTIVE',
               'hostId': utils.generate_hostid(host, project) if host else ''}
     server.update(fields)
@@ -45,24 +50,33 @@ class TinyNova(object):
 
 
 class FakeLookup(object):
+    """Answers from {host: status}, reading the host from the test's views.
+
+    The real lookup finds a server's host in its cell; here the view's
+    hostId stands in for it.
+    """
 
     def __init__(self, by_host, complete=True, error=None):
-        self.result = lookup.HostStatuses(by_host, complete)
+        self.by_host = by_host
+        self.complete = complete
         self.error = error
-        self.calls = 0
+        self.calls = []
         self.servers_asked = []
 
-    def __call__(self, context, timeout):
-        self.calls += 1
+    def _statuses(self, server_uuids):
         if self.error:
             raise self.error
-        return self.result
+        return lookup.ServerStatuses(
+            {uuid: self.by_host[HOSTS[uuid]] for uuid in server_uuids
+             if HOSTS.get(uuid) in self.by_host}, self.complete)
 
-    def of_server(self, context, server_uuid):
-        self.servers_asked.append((context.cell_uuid, server_uuid))
-        if self.error:
-            raise self.error
-        return 'MAINTENANCE'
+    def __call__(self, context, server_uuids, timeout):
+        self.calls.append(list(server_uuids))
+        return self._statuses(server_uuids)
+
+    def in_cell(self, context, server_uuids):
+        self.servers_asked.append((context.cell_uuid, list(server_uuids)))
+        return self._statuses(server_uuids)
 
 
 class FakeGate(object):
@@ -89,7 +103,9 @@ class TestHostStatusFilter(testtools.TestCase):
         # The failure paths log warnings: into the test's details, shown
         # only if it fails, not onto the console.
         self.useFixture(fixtures.FakeLogger())
-        self.lookup = FakeLookup({'cmp1': 'UP', 'cmp2': 'DOWN'})
+        HOSTS.clear()
+        self.lookup = FakeLookup({'cmp1': 'UP', 'cmp2': 'DOWN',
+                                  'cmp3': 'MAINTENANCE'})
         self.gate = FakeGate()
         self.context = FakeContext()
 
@@ -119,9 +135,19 @@ class TestHostStatusFilter(testtools.TestCase):
         self.assertEqual(str(len(resp.body)), resp.headers['Content-Length'])
         self.assertEqual('req-1', resp.headers['x-compute-request-id'])
         self.assertEqual([], resp.json_body['servers_links'])
-        self.assertEqual(1, self.lookup.calls)
+        # One lookup, for the servers that have a host.
+        self.assertEqual([['a', 'b']], self.lookup.calls)
         # One policy decision for a listing, with nova's default target.
         self.assertEqual([(self.context, None)], self.gate.calls)
+
+    def test_detail_asks_for_one_server_per_host_and_project(self):
+        app = TinyNova({'servers': [view('a', 'cmp1'), view('b', 'cmp1'),
+                                    view('c', 'cmp1', project='p2'),
+                                    view('d', 'cmp2', project='p2')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual(['UP', 'UP', 'UP', 'DOWN'],
+                         [s['host_status'] for s in servers])
+        self.assertEqual([['a', 'c', 'd']], self.lookup.calls)
 
     def test_detail_with_project_prefix(self):
         app = TinyNova({'servers': [view('a', 'cmp1')]})
@@ -139,7 +165,7 @@ class TestHostStatusFilter(testtools.TestCase):
     def test_nova_field_is_replaced_not_duplicated(self):
         app = TinyNova({'server': view('a', 'cmp2', host_status='UP')})
         resp = self.call(app, path='/servers/a')
-        self.assertEqual(b'DOWN', resp.body.split(b'"host_status": "')[1][:4])
+        self.assertEqual(b'DOWN', resp.body.split(b'"host_status":"')[1][:4])
         self.assertEqual(1, resp.body.count(b'host_status'))
 
     def test_update_and_rebuild_from_2_75(self):
@@ -160,7 +186,7 @@ class TestHostStatusFilter(testtools.TestCase):
     def test_old_microversion_untouched(self):
         app = TinyNova({'servers': [view('a', 'cmp1')]}, version='2.15')
         self.assertUntouched(app, self.call(app))
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_no_microversion_header_untouched(self):
         app = TinyNova({'servers': [view('a', 'cmp1')]}, version=None)
@@ -187,14 +213,14 @@ class TestHostStatusFilter(testtools.TestCase):
             if method != 'HEAD':
                 self.assertUntouched(app, resp)
             self.assertEqual(1, len(app.requests))
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
         self.assertEqual([], self.gate.calls)
 
     def test_policy_denies(self):
         self.gate = FakeGate(authorization.Visibility.NONE)
         app = TinyNova({'servers': [view('a', 'cmp1')]})
         self.assertUntouched(app, self.call(app))
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_unknown_only(self):
         self.gate = FakeGate(authorization.Visibility.UNKNOWN_ONLY)
@@ -209,7 +235,7 @@ class TestHostStatusFilter(testtools.TestCase):
                                     view('b', 'cmp1', status='DELETED')]})
         servers = self.call(app).json_body['servers']
         self.assertEqual(['', ''], [s['host_status'] for s in servers])
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_down_cell_servers_get_nothing(self):
         self.lookup = FakeLookup({'cmp1': 'UP'}, complete=False)
@@ -220,6 +246,11 @@ class TestHostStatusFilter(testtools.TestCase):
         self.assertEqual('UP', servers[0]['host_status'])
         self.assertNotIn('host_status', servers[1])
         self.assertEqual(partial, servers[2])
+
+    def test_server_found_in_no_cell_gets_empty(self):
+        app = TinyNova({'servers': [view('a', 'cmp1'), view('b', 'gone')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual(['UP', ''], [s['host_status'] for s in servers])
 
     def test_lookup_failure_returns_nova_response_exactly(self):
         self.lookup = FakeLookup({}, error=RuntimeError('db gone'))
@@ -248,14 +279,14 @@ class TestHostStatusFilter(testtools.TestCase):
                 ('PUT', 200, '2.75', '/servers/a', b'{}'),
                 ('POST', 202, '2.75', '/servers/a/action',
                  b'{"rebuild": {}}')):
-            app = TinyNova({'server': view('a', 'cmp1')}, status=status,
+            app = TinyNova({'server': view('a', 'cmp3')}, status=status,
                            version=version)
             resp = self.call(app, path=path, method=method, body=body)
             self.assertEqual('MAINTENANCE',
                              resp.json_body['server']['host_status'])
-        self.assertEqual([('cell-of-the-server', 'a')] * 3,
+        self.assertEqual([('cell-of-the-server', ['a'])] * 3,
                          self.lookup.servers_asked)
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
 
     def test_single_server_in_its_cell_lookup_fails_untouched(self):
         self.context.cell_uuid = 'cell-of-the-server'
@@ -267,7 +298,7 @@ class TestHostStatusFilter(testtools.TestCase):
         app = TinyNova({'server': view('a', 'cmp2')})
         resp = self.call(app, path='/servers/a')
         self.assertEqual('DOWN', resp.json_body['server']['host_status'])
-        self.assertEqual(1, self.lookup.calls)
+        self.assertEqual(1, len(self.lookup.calls))
         self.assertEqual([], self.lookup.servers_asked)
 
     def test_single_server_without_host_asks_nothing(self):
@@ -275,13 +306,13 @@ class TestHostStatusFilter(testtools.TestCase):
         app = TinyNova({'server': view('a', None)})
         resp = self.call(app, path='/servers/a')
         self.assertEqual('', resp.json_body['server']['host_status'])
-        self.assertEqual(0, self.lookup.calls)
+        self.assertEqual([], self.lookup.calls)
         self.assertEqual([], self.lookup.servers_asked)
 
     def test_listing_asks_every_cell_whatever_the_context_says(self):
         self.context.cell_uuid = 'some-cell'
         self.call(TinyNova({'servers': [view('a', 'cmp1')]}))
-        self.assertEqual(1, self.lookup.calls)
+        self.assertEqual(1, len(self.lookup.calls))
         self.assertEqual([], self.lookup.servers_asked)
 
     def test_filter_factory(self):

@@ -1,8 +1,6 @@
-from nova import utils
 import testtools
 
 from host_status_ext import authorization
-from host_status_ext import hostid
 from host_status_ext import lookup
 from host_status_ext import views
 
@@ -11,50 +9,71 @@ UNKNOWN_ONLY = authorization.Visibility.UNKNOWN_ONLY
 NONE = authorization.Visibility.NONE
 
 
-def server(host='cmp1', project='p1', **fields):
-    view = {'id': 'uuid-1', 'tenant_id': project, 'status': 'ACTIVE',
-            'hostId': utils.generate_hostid(host, project) if host else ''}
+def server(uuid='uuid-1', host_id='a1b2', project='p1', **fields):
+    view = {'id': uuid, 'tenant_id': project, 'status': 'ACTIVE',
+            'hostId': host_id}
     view.update(fields)
     return view
+
+
+class TestRepresentatives(testtools.TestCase):
+
+    def test_one_server_per_host_and_project(self):
+        servers = [server('s1', 'h1'), server('s2', 'h1'),
+                   server('s3', 'h2'), server('s4', 'h1', project='p2'),
+                   server('s5', 'h2')]
+        self.assertEqual({('p1', 'h1'): 's1', ('p1', 'h2'): 's3',
+                          ('p2', 'h1'): 's4'},
+                         views.representatives(servers))
+
+    def test_servers_that_need_no_lookup_are_left_out(self):
+        servers = [server('s1', ''), server('s2', 'h1', status='DELETED'),
+                   {'id': 's3', 'tenant_id': 'p1', 'status': 'UNKNOWN'}]
+        self.assertEqual({}, views.representatives(servers))
 
 
 class TestResolve(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.statuses = lookup.HostStatuses(
-            {'cmp1': 'UP', 'cmp2': 'MAINTENANCE'}, complete=True)
-        self.index = hostid.HostIdIndex(self.statuses.by_host)
+        self.servers = [server('s1', 'h1'), server('s2', 'h2'),
+                        server('s3', 'h1'), server('s4', 'h3')]
+        self.reps = views.representatives(self.servers)
+        self.statuses = lookup.ServerStatuses(
+            {'s1': 'UP', 's2': 'MAINTENANCE'}, complete=True)
 
     def resolve(self, view, statuses=None):
-        statuses = statuses or self.statuses
-        return views.resolve(view, statuses,
-                             hostid.HostIdIndex(statuses.by_host))
+        return views.resolve(view, statuses or self.statuses, self.reps)
 
     def test_host_status_of_the_server_host(self):
-        self.assertEqual('UP', self.resolve(server('cmp1')))
-        self.assertEqual('MAINTENANCE', self.resolve(server('cmp2', 'p9')))
+        self.assertEqual('UP', self.resolve(self.servers[0]))
+        self.assertEqual('MAINTENANCE', self.resolve(self.servers[1]))
+
+    def test_a_server_shares_its_representative_status(self):
+        self.assertEqual('UP', self.resolve(self.servers[2]))
 
     def test_no_host(self):
-        self.assertEqual('', views.resolve(server(host=None), None, None))
-        self.assertFalse(views.needs_host(server(host=None)))
+        self.assertEqual('', views.resolve(server(host_id=''), None, {}))
+        self.assertFalse(views.needs_host(server(host_id='')))
 
     def test_deleted_server(self):
-        view = server('cmp1', status='DELETED')
+        view = server(status='DELETED')
         self.assertFalse(views.needs_host(view))
-        self.assertEqual('', views.resolve(view, None, None))
+        self.assertEqual('', views.resolve(view, None, {}))
 
-    def test_host_without_compute_service(self):
-        self.assertEqual('', self.resolve(server('gone')))
+    def test_server_not_found_when_every_cell_answered(self):
+        # Its host has no live nova-compute record in any cell.
+        self.assertEqual('', self.resolve(self.servers[3]))
 
-    def test_unknown_host_while_a_cell_failed_is_not_resolved(self):
-        partial = lookup.HostStatuses({'cmp1': 'UP'}, complete=False)
-        self.assertIsNone(self.resolve(server('gone'), partial))
-        self.assertEqual('UP', self.resolve(server('cmp1'), partial))
+    def test_server_not_found_while_a_cell_failed_is_not_resolved(self):
+        partial = lookup.ServerStatuses({'s1': 'UP'}, complete=False)
+        self.assertIsNone(self.resolve(self.servers[3], partial))
+        self.assertIsNone(self.resolve(self.servers[1], partial))
+        self.assertEqual('UP', self.resolve(self.servers[2], partial))
 
     def test_partial_record_of_a_down_cell(self):
         view = {'id': 'uuid-1', 'tenant_id': 'p1', 'status': 'UNKNOWN'}
-        self.assertIsNone(views.resolve(view, self.statuses, self.index))
+        self.assertIsNone(self.resolve(view))
 
 
 class TestWrite(testtools.TestCase):

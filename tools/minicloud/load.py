@@ -11,7 +11,12 @@ policy; every response is checked for a leaked host_status, goal 0), then
 allowed (the operator's line; every server must carry host_status).
 Prints requests, errors, p50, p99 and the with/without ratios.
 ``tox -e load [-- SECONDS]``: seconds per phase, 60 at most.
+``--profile DIR`` also records both nova-apis with py-spy during each phase
+(see :mod:`tools.minicloud.pyspy`); the sampler takes CPU of its own, so
+the figures of such a run are not the ones to compare.
 """
+
+import pathlib
 
 import argparse
 import threading
@@ -24,6 +29,7 @@ from tools.minicloud import cloud
 from tools.minicloud import layout
 from tools.minicloud import policy
 from tools.minicloud import procs
+from tools.minicloud import pyspy
 from tools.minicloud import scenario
 from tools.minicloud import services
 
@@ -118,10 +124,26 @@ def _worker(schedule, token, allowed, arms):
             arms[name].record(time.monotonic() - t0, *result)
 
 
-def run_phase(token, allowed, seconds):
-    """Load both arms for ``seconds`` of counted time each."""
+API_PROCESSES = {'with filter': 'nova-api', 'without filter': layout.PLAIN_API}
+
+
+def run_phase(token, allowed, seconds, profile=None, native=False):
+    """Load both arms for ``seconds`` of counted time each.
+
+    :param profile: a directory: record each nova-api with py-spy there,
+        for the whole phase.
+    """
     arms = {name: Arm() for name in ARMS}
     schedule = Schedule(seconds)
+    samplers = []
+    if profile is not None:
+        for name, process in API_PROCESSES.items():
+            out = profile / ('%s-%s.txt' % (
+                'allowed' if allowed else 'not-allowed',
+                name.replace(' ', '-')))
+            samplers.append((out, pyspy.record(
+                procs.pid(process), schedule.until - schedule.start, out,
+                native=native)))
     threads = [threading.Thread(target=_worker,
                                 args=(schedule, token, allowed, arms))
                for _ in range(CLIENTS)]
@@ -129,6 +151,11 @@ def run_phase(token, allowed, seconds):
         t.start()
     for t in threads:
         t.join(max(0, schedule.until - time.monotonic()) + 60)
+    for out, sampler in samplers:
+        sampler.wait(timeout=120)
+        if out.exists():
+            summary = pyspy.summary(out)
+            out.with_suffix('.summary').write_text(summary + '\n')
     return arms
 
 
@@ -183,8 +210,18 @@ def main(argv=None):
     p.add_argument('--control', action='store_true',
                    help='A/A run: :8774 restarted without the filter too, '
                         'to see the noise between two equal nova-apis')
+    p.add_argument('--profile', metavar='DIR', default=None,
+                   help='record both nova-apis with py-spy into DIR during '
+                        'each phase')
+    p.add_argument('--native', action='store_true',
+                   help='with --profile: C frames too (py-spy --native)')
     args = p.parse_args(argv)
     seconds = max(1.0, min(args.seconds, 60.0))
+    profile = None
+    if args.profile:
+        profile = pathlib.Path(args.profile).resolve()
+        profile.mkdir(parents=True, exist_ok=True)
+        pyspy.ensure()
 
     admin = client.connect(layout.ADMIN)
     owner = client.connect(layout.OWNER)
@@ -207,7 +244,8 @@ def main(argv=None):
         run_phase(token, False, 5)
         for allowed in (False, True):
             policy.write(owner_line=allowed)
-            results[allowed] = run_phase(token, allowed, seconds)
+            results[allowed] = run_phase(token, allowed, seconds, profile,
+                                         args.native)
     finally:
         policy.write(owner_line=False)
         procs.stop(layout.PLAIN_API)

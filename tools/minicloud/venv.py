@@ -14,6 +14,9 @@ from tools.minicloud import layout
 # What the cloud runs; the versions come from constraints.txt.
 STACK = ('nova', 'keystone', 'glance', 'neutron', 'openstack-placement',
          'python-openstackclient', 'openstacksdk', 'uwsgi', 'PyMySQL',
+         # this project's requirement beyond nova's (it is installed
+         # --no-deps below)
+         'orjson',
          # the e2e tests run inside this venv
          'stestr', 'testtools', 'fixtures')
 
