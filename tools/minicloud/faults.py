@@ -68,7 +68,9 @@ CELL2_DOWN = 20.0
 # fault was undone (or at PHASE_MAX).
 SETTLED = 5.0
 WORKER_GAP = 12.0
-EVENT_WAIT = 15.0
+# Bounds a wait for the notifier's events (it starts in seconds on an idle
+# machine, much later on a loaded one); not a figure.
+EVENT_WAIT = 45.0
 QUIET = 2.0
 REPORT = layout.LOGS / 'faults.json'
 DIFFERENCES = layout.LOGS / 'faults-differences.jsonl'
@@ -103,6 +105,22 @@ class Phase(object):
         self.marks = {}
         self.notes = {}
         self.differences = []
+        self.inflight = 0
+        self.lock = threading.Lock()
+
+    def begin(self):
+        with self.lock:
+            self.inflight += 1
+
+    def done(self):
+        with self.lock:
+            self.inflight -= 1
+
+    def drain(self, timeout=40):
+        """Wait for the pairs sent during the phase to come back."""
+        deadline = time.monotonic() + timeout
+        while self.inflight and time.monotonic() < deadline:
+            time.sleep(0.2)
 
     def mark(self, what):
         self.marks[what] = time.monotonic()
@@ -119,10 +137,18 @@ class Load(object):
         self.sessions = [{c.name: {arm: c.sessions() for arm in URLS}
                           for c in callers} for _ in range(CLIENTS)]
         self.turns = [0] * CLIENTS
-        self.lock = threading.Lock()
 
     def work(self, index):
         phase = self.phase
+        if phase is None:
+            return self._pair(index, None)
+        phase.begin()
+        try:
+            self._pair(index, phase)
+        finally:
+            phase.done()
+
+    def _pair(self, index, phase):
         turn = self.turns[index]
         self.turns[index] += 1
         # Each client takes the callers in turn, and each path and each
@@ -148,7 +174,7 @@ class Load(object):
             phase.tallies[arm].add(replies[arm], verdict,
                                    difference if arm == OURS else None)
         if difference and len(phase.differences) < 20:
-            with self.lock:
+            with phase.lock:
                 phase.differences.append({
                     'phase': phase.name, 'caller': caller.name,
                     'path': path, 'difference': difference,
@@ -168,13 +194,16 @@ class Load(object):
 # The faults -------------------------------------------------------------
 
 def settle(phase, since):
-    """Wait until both arms answered normally for SETTLED s after since."""
+    """Wait until each arm has answered normally since it recovered.
+
+    Settled: at least SETTLED s after ``since``, and for each arm at least
+    CLIENTS replies sent after its last abnormal one, all of them normal.
+    """
     while time.monotonic() - phase.start < PHASE_MAX:
         time.sleep(0.5)
-        now = time.monotonic()
-        if now - since < SETTLED:
+        if time.monotonic() - since < SETTLED:
             continue
-        if all(t.recovery(since) < now - since - SETTLED
+        if all(t.normal_since_last_abnormal(since) >= CLIENTS
                for t in phase.tallies.values()):
             return
 
@@ -221,10 +250,12 @@ def workers_of(name):
 def fault_api_workers(phase, ctx):
     time.sleep(BASELINE)
     phase.mark('fault')
-    count = len(workers_of(APIS[OURS]))
+    # NOTE: the workers as they were before the first kill: a respawned
+    # worker has a new pid, and must not be the next one killed.
+    original = {arm: workers_of(APIS[arm]) for arm in URLS}
+    count = max(len(pids) for pids in original.values())
     for i in range(count):
-        for arm in URLS:
-            pids = workers_of(APIS[arm])
+        for arm, pids in original.items():
             if i < len(pids):
                 os.kill(pids[i], signal.SIGKILL)
         phase.mark('worker %d of each nova-api killed' % (i + 1))
@@ -239,7 +270,7 @@ def fault_notifier(phase, ctx):
     hosts = (layout.CELL1_HOSTS[0], layout.CELL2_HOSTS[0])
     on_hosts = [s.id for s in admin.compute.servers(all_projects=True)
                 if s.compute_host in hosts]
-    watcher = events.EventWatcher().start()
+    watcher = Watcher()
     try:
         time.sleep(BASELINE / 2)
         phase.mark('fault')
@@ -282,6 +313,51 @@ def fault_notifier(phase, ctx):
     })
 
 
+class Watcher(object):
+    """``python -m tools.minicloud.events --json`` in a process of its own.
+
+    A consumer on the bus as an operator's would be, away from this
+    process's 16 client threads (a listener thread among them was seen
+    to get its deliveries many seconds late).
+    """
+
+    def __init__(self):
+        env = dict(os.environ, PYTHONPATH=str(layout.REPO))
+        self.proc = subprocess.Popen(
+            [sys.executable, '-m', 'tools.minicloud.events', '--json'],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env, cwd=str(layout.REPO))
+        self._events = []
+        # It says "watching ..." once its queue is bound (after whatever
+        # warnings its imports print).
+        for line in self.proc.stderr:
+            if line.startswith('watching'):
+                break
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                payload = json.loads(line)
+            except ValueError:
+                continue
+            self._events.append(events.Event(
+                time.monotonic(), None, payload,
+                payload.get('nova_object.data', {})))
+
+    def events(self):
+        return list(self._events)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.reader.join(5)
+
+
 def _wait_events(watcher, ids, old, new):
     deadline = time.monotonic() + EVENT_WAIT
     while time.monotonic() < deadline:
@@ -312,6 +388,7 @@ def run_phase(load, name, ctx):
     finally:
         phase.marks['end'] = time.monotonic()
         load.phase = None
+        phase.drain()
     heal(ctx)
     return phase
 
@@ -371,11 +448,12 @@ def memory(load, total, warmup=500):
     wait_for(warmup)
     before = {arm: rss_kib(workers_of(APIS[arm])) for arm in URLS}
     counted = {arm: phase.tallies[arm].requests for arm in URLS}
-    say('  RSS before (after %d requests per arm): %s' % (warmup, before))
+    say('  RSS before (after %d requests per arm): %s; load average %s'
+        % (warmup, before, loadavg()))
     wait_for(warmup + total)
     after = {arm: rss_kib(workers_of(APIS[arm])) for arm in URLS}
     load.phase = None
-    result = {}
+    result = {'load average at end': loadavg()}
     for arm in URLS:
         result[arm] = {
             'requests': phase.tallies[arm].requests - counted[arm],
@@ -391,6 +469,11 @@ def memory(load, total, warmup=500):
     return result
 
 
+def loadavg():
+    with open('/proc/loadavg') as f:
+        return ' '.join(f.read().split()[:3])
+
+
 def summarize(phase):
     undone = phase.marks.get('undone', phase.start)
     fault = phase.marks.get('fault', phase.start)
@@ -403,6 +486,7 @@ def summarize(phase):
         if phase.name == 'cell2-db':
             row['cell1 lost while cell2 down'] = t.lost_between(
                 fault, undone, 'cell1')
+        row['p50 s'], row['p99 s'] = t.percentiles(50, 99)
         rows[arm] = row
     return {'phase': phase.name, 'seconds': round(
         phase.marks['end'] - phase.start, 1), 'arms': rows,
@@ -416,9 +500,9 @@ def print_table(summaries):
     say('%d clients, GET /servers/detail and /servers/{id} at %s, each '
         'request to both arms; owner may see host_status, stranger may not'
         % (CLIENTS, MICROVERSION))
-    head = '%-12s %-15s %8s  %-26s %7s %5s %5s %9s' % (
+    head = '%-12s %-15s %8s  %-22s %7s %5s %5s %9s %6s %6s' % (
         'fault', 'arm', 'requests', 'errors by status', 'differs', 'leaks',
-        'lost', 'recover s')
+        'lost', 'recover s', 'p50 s', 'p99 s')
     say(head)
     say('-' * len(head))
     for s in summaries:
@@ -429,9 +513,10 @@ def print_table(summaries):
                            sum(row['lost'].values()))
             differs = '-' if row['differs'] is None else sum(
                 row['differs'].values())
-            say('%-12s %-15s %8d  %-26s %7s %5d %5d %9.1f' % (
+            say('%-12s %-15s %8d  %-22s %7s %5d %5d %9.1f %6.2f %6.2f' % (
                 s['phase'], arm, row['requests'], errors, differs,
-                row['leaks'], lost, row['recovery s']))
+                row['leaks'], lost, row['recovery s'], row['p50 s'],
+                row['p99 s']))
         if s['notifier']:
             say('%-12s notifier: %s' % ('', ', '.join(
                 '%s %d' % kv for kv in s['notifier'].items())))
@@ -452,6 +537,7 @@ def main(argv=None):
     admin = client.connect(layout.ADMIN)
     ctx = {'admin': admin}
     t0 = time.monotonic()
+    say('load average at start: %s' % loadavg())
     callers = prepare(admin)
     say('set-up: %.0f s; owner servers %d, stranger servers %d'
         % (time.monotonic() - t0, len(callers[0].ids), len(callers[1].ids)))
@@ -486,8 +572,9 @@ def main(argv=None):
             failed = True
         if (s['notifier'] or {}).get('lost'):
             failed = True
-    say('whole run %.0f s; figures in %s; differing pairs in %s'
-        % (time.monotonic() - t0, REPORT, DIFFERENCES))
+    say('whole run %.0f s; load average at end: %s; figures in %s; '
+        'differing pairs in %s' % (time.monotonic() - t0, loadavg(), REPORT,
+                                   DIFFERENCES))
     return 1 if failed else 0
 
 

@@ -133,6 +133,24 @@ class Tally(object):
             self.timeline.append((reply.start, reply.end, verdict.normal,
                                   verdict.lost))
 
+    def normal_since_last_abnormal(self, since):
+        """Normal replies sent after the last abnormal one (after since)."""
+        with self.lock:
+            sent = [(s, normal) for s, _, normal, _ in self.timeline
+                    if s >= since]
+        last_bad = max([s for s, normal in sent if not normal],
+                       default=since)
+        return sum(1 for s, normal in sent if normal and s > last_bad)
+
+    def percentiles(self, *ps):
+        """Latency percentiles (nearest rank) of every reply, in s."""
+        with self.lock:
+            times = sorted(e - s for s, e, _, _ in self.timeline)
+        if not times:
+            return [float('nan')] * len(ps)
+        return [round(times[max(0, min(len(times) - 1, int(
+            round(p / 100.0 * len(times))) - 1))], 3) for p in ps]
+
     def errors(self):
         return sum(self.statuses.values())
 
