@@ -438,12 +438,18 @@ def rss_kib(pids):
     return total
 
 
-def memory(load, total, warmup=500):
+def memory(load, total, warmup=500, seconds=900):
+    """RSS of each nova-api's workers before and after ``total`` requests.
+
+    Stops early, after ``seconds``, saying how many it sent.
+    """
     phase = Phase('memory')
     load.phase = phase
+    deadline = time.monotonic() + seconds
 
     def wait_for(n):
-        while min(t.requests for t in phase.tallies.values()) < n:
+        while (min(t.requests for t in phase.tallies.values()) < n
+               and time.monotonic() < deadline):
             time.sleep(1)
     wait_for(warmup)
     before = {arm: rss_kib(workers_of(APIS[arm])) for arm in URLS}
