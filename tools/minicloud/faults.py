@@ -446,7 +446,7 @@ def rss_kib(pids):
     return total
 
 
-def memory(load, total, warmup=500, seconds=900):
+def memory(load, total, warmup=300, seconds=420):
     """RSS of each nova-api's workers before and after ``total`` requests.
 
     Stops early, after ``seconds``, saying how many it sent.
