@@ -64,6 +64,17 @@ def databases():
           ['nova-manage'] + nconf + ['cell_v2', 'create_cell',
                                      '--name', 'cell1'],
           ['nova-manage'] + nconf + ['db', 'sync'])
+    # cell2: its database is on its own server, its transport a vhost.
+    _once('nova-cell2',
+          ['nova-manage'] + nconf + ['cell_v2', 'create_cell',
+                                     '--name', layout.CELL2,
+                                     '--database_connection',
+                                     layout.cell2_db_url(),
+                                     '--transport-url',
+                                     configs.CELL2_RABBIT],
+          ['nova-manage', '--config-file',
+           str(layout.CELL2_ETC / 'nova.conf'), 'db', 'sync',
+           '--local_cell'])
     for host in layout.COMPUTE_HOSTS:
         compute_identity(host)
 

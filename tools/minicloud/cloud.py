@@ -15,6 +15,7 @@ import sys
 import time
 
 from tools.minicloud import bootstrap
+from tools.minicloud import cell2
 from tools.minicloud import configs
 from tools.minicloud import layout
 from tools.minicloud import paste
@@ -50,6 +51,9 @@ def up(plugin=True):
         # from empty databases, not from another state folder's leftovers.
         system.drop_databases()
     system.create_databases()
+    cell2.start()
+    cell2.create_database()
+    cell2.create_vhost()
     mark('MariaDB and RabbitMQ up')
     # Every up starts from nova's defaults: no owner line in policy.yaml.
     paste_before = layout.NOVA_PASTE.read_text() \
@@ -74,8 +78,8 @@ def up(plugin=True):
         procs.wait_for(lambda n=name: services.api_ready(n), name,
                        API_TIMEOUT, watch=layout.services())
     mark('all APIs answer')
-    procs.wait_for(lambda: bootstrap.compute_nodes() >=
-                   set(layout.COMPUTE_HOSTS), 'compute node records',
+    procs.wait_for(lambda: bootstrap.compute_nodes() | cell2.compute_nodes()
+                   >= set(layout.COMPUTE_HOSTS), 'compute node records',
                    COMPUTE_TIMEOUT, watch=layout.services())
     mark('computes registered')
     procs.wait_for(services.notifier_ready, 'host-status-notifiers',

@@ -12,6 +12,8 @@ from tools.minicloud import paste
 from tools.minicloud import policy
 
 RABBIT = 'rabbit://guest:guest@%s:5672/' % layout.HOST
+# cell2's transport: a vhost of its own on the same RabbitMQ.
+CELL2_RABBIT = RABBIT + layout.CELL2_VHOST
 
 
 def _ini(sections):
@@ -157,8 +159,24 @@ def nova_compute():
 
 
 def nova_compute_host(host):
-    return _ini({'DEFAULT': {'host': host,
-                             'state_path': compute_state(host)}})
+    default = {'host': host, 'state_path': compute_state(host)}
+    if layout.cell_of(host) == layout.CELL2:
+        default['transport_url'] = CELL2_RABBIT
+    return _ini({'DEFAULT': default})
+
+
+def nova_cell2():
+    """cell2's conductor (and ``nova-manage db sync`` of cell2's database).
+
+    Its cell's database and transport; the API database too, for the
+    conductor's calls up to the API level (reschedules).
+    """
+    sections = _nova_common()
+    sections['DEFAULT'] = dict(sections['DEFAULT'],
+                               transport_url=CELL2_RABBIT)
+    sections['api_database'] = {'connection': layout.db_url('nova_api')}
+    sections['database'] = {'connection': layout.cell2_db_url()}
+    return _ini(sections)
 
 
 def compute_state(host):
@@ -222,6 +240,7 @@ def write_all(plugin=True, owner_line=False):
         'nova-compute/nova-compute.conf': nova_compute(),
         'nova/host-status-notifier.conf': notifier(),
         'redis/redis.conf': redis(),
+        'nova-cell2/nova.conf': nova_cell2(),
     }
     for name in layout.NOTIFIERS:
         files[str(layout.notifier_conf(name).relative_to(layout.ETC))] = \

@@ -37,7 +37,13 @@ APIS = {
                  'OS_NOVA_CONFIG_DIR'),
 }
 
-COMPUTE_HOSTS = ('compute-1', 'compute-2', 'compute-3')
+# Two cells. cell1 shares the machine's MariaDB and RabbitMQ with the API
+# level; cell2 has a MariaDB server of its own (a process of the state
+# folder, so that it can be killed alone), a RabbitMQ vhost, a conductor
+# and a compute. Tests that need one cell pick from CELL1_HOSTS.
+CELL1_HOSTS = ('compute-1', 'compute-2', 'compute-3')
+CELL2_HOSTS = ('compute-4',)
+COMPUTE_HOSTS = CELL1_HOSTS + CELL2_HOSTS
 
 # nova marks a service down once its last heartbeat is older than
 # service_down_time; nova wants it >= 2.5 x report_interval.
@@ -51,6 +57,17 @@ DB_PREFIX = 'mc%s_' % hashlib.sha1(str(STATE).encode()).hexdigest()[:6]
 DATABASES = tuple(DB_PREFIX + name for name in (
     'keystone', 'glance', 'placement', 'neutron', 'nova_api', 'nova_cell0',
     'nova', 'host_status_notifier'))
+
+# cell2's database server: mariadbd on its own port and data directory.
+CELL2 = 'cell2'
+CELL2_DB_SERVER = 'mariadb-cell2'
+CELL2_DB_PORT = 3307
+CELL2_DB_DIR = DATA / CELL2_DB_SERVER
+CELL2_DB_SOCKET = CELL2_DB_DIR / 'mariadbd.sock'
+CELL2_DATABASE = DB_PREFIX + 'nova_cell2'
+CELL2_VHOST = DB_PREFIX + 'cell2'
+CELL2_CONDUCTOR = 'nova-conductor@cell2'
+CELL2_ETC = ETC / 'nova-cell2'
 
 # Accounts made by bootstrap: (user, project, role).
 ADMIN = ('admin', 'admin', 'admin')
@@ -118,11 +135,22 @@ def db_url(name):
         DB_USER, PASSWORD, HOST, DB_PREFIX, name)
 
 
+def cell2_db_url():
+    return 'mysql+pymysql://%s:%s@%s:%d/%s?charset=utf8' % (
+        DB_USER, PASSWORD, HOST, CELL2_DB_PORT, CELL2_DATABASE)
+
+
+def cell_of(host):
+    """The name of the cell of compute ``host``."""
+    return CELL2 if host in CELL2_HOSTS else 'cell1'
+
+
 def venv_bin(name):
     return str(VENV / 'bin' / name)
 
 
 def services():
     """Every process the launcher runs, in start order."""
-    return [REDIS] + list(APIS) + ['nova-conductor', 'nova-scheduler'] + [
+    return [REDIS, CELL2_DB_SERVER] + list(APIS) + [
+        'nova-conductor', CELL2_CONDUCTOR, 'nova-scheduler'] + [
         'nova-compute@' + h for h in COMPUTE_HOSTS] + list(NOTIFIERS)

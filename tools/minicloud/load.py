@@ -16,13 +16,10 @@ Prints requests, errors, p50, p99 and the with/without ratios.
 the figures of such a run are not the ones to compare.
 """
 
-import pathlib
-
 import argparse
+import pathlib
 import threading
 import time
-
-import requests
 
 from tools.minicloud import client
 from tools.minicloud import cloud
@@ -32,6 +29,7 @@ from tools.minicloud import procs
 from tools.minicloud import pyspy
 from tools.minicloud import scenario
 from tools.minicloud import services
+from tools.minicloud import traffic
 
 CLIENTS = 16
 SERVERS = 8
@@ -72,14 +70,14 @@ class Arm(object):
                               int(round(p / 100.0 * len(lat))) - 1))]
 
 
-def _get(http, url, headers, allowed):
+def _get(http, url, allowed):
     """One request: (ok, leaks, missing)."""
+    reply = traffic.fetch(http, url)
     try:
-        resp = http.get(url, headers=headers, timeout=30)
-        if resp.status_code != 200:
+        if reply.status != 200:
             return False, 0, 0
-        servers = resp.json()['servers']
-    except (requests.RequestException, ValueError, KeyError):
+        servers = reply.body['servers']
+    except (TypeError, KeyError):
         return False, 0, 0
     if allowed:
         return True, 0, sum('host_status' not in s for s in servers)
@@ -108,22 +106,6 @@ class Schedule(object):
         return ORDER[int(k)], into >= WARMUP
 
 
-def _worker(schedule, token, allowed, arms):
-    http = requests.Session()
-    headers = {'X-Auth-Token': token,
-               'OpenStack-API-Version': 'compute 2.16'}
-    while True:
-        t0 = time.monotonic()
-        now = schedule.at(t0)
-        if now is None:
-            return
-        name, counted = now
-        result = _get(http, ARMS[name] + '/servers/detail', headers,
-                      allowed)
-        if counted:
-            arms[name].record(time.monotonic() - t0, *result)
-
-
 API_PROCESSES = {'with filter': 'nova-api', 'without filter': layout.PLAIN_API}
 
 
@@ -144,13 +126,21 @@ def run_phase(token, allowed, seconds, profile=None, native=False):
             samplers.append((out, pyspy.record(
                 procs.pid(process), schedule.until - schedule.start, out,
                 native=native)))
-    threads = [threading.Thread(target=_worker,
-                                args=(schedule, token, allowed, arms))
-               for _ in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(max(0, schedule.until - time.monotonic()) + 60)
+    sessions = [traffic.session(token, '2.16') for _ in range(CLIENTS)]
+
+    def work(index):
+        t0 = time.monotonic()
+        now = schedule.at(t0)
+        if now is None:
+            return
+        name, counted = now
+        result = _get(sessions[index], ARMS[name] + '/servers/detail',
+                      allowed)
+        if counted:
+            arms[name].record(time.monotonic() - t0, *result)
+    threads = traffic.run_clients(
+        CLIENTS, work, lambda: schedule.at(time.monotonic()) is None)
+    traffic.join(threads, max(0, schedule.until - time.monotonic()) + 60)
     for out, sampler in samplers:
         sampler.wait(timeout=120)
         if out.exists():
@@ -160,17 +150,9 @@ def run_phase(token, allowed, seconds, profile=None, native=False):
 
 
 def boot_servers(owner):
-    have = [s for s in owner.compute.servers() if s.name.startswith(PREFIX)]
-    made = []
-    for i in range(len(have), SERVERS):
-        host = layout.COMPUTE_HOSTS[i % len(layout.COMPUTE_HOSTS)]
-        made.append(owner.compute.create_server(
-            name='%s%d' % (PREFIX, i),
-            image_id=owner.image.find_image('tiny').id,
-            flavor_id=owner.compute.find_flavor('m1.tiny').id,
-            networks='none', host=host))
-    for s in made:
-        owner.compute.wait_for_server(s, wait=180, interval=1)
+    traffic.boot_servers(owner, PREFIX, [
+        layout.COMPUTE_HOSTS[i % len(layout.COMPUTE_HOSTS)]
+        for i in range(SERVERS)])
 
 
 def report(results, seconds, n_servers):

@@ -7,6 +7,7 @@ their console scripts from the venv.
 
 import subprocess
 
+from tools.minicloud import cell2
 from tools.minicloud import configs
 from tools.minicloud import layout
 from tools.minicloud import paste
@@ -61,6 +62,11 @@ def argv(name):
         return [layout.venv_bin('nova-compute'),
                 '--config-file', str(etc / 'nova-compute.conf'),
                 '--config-file', str(etc / (host + '.conf'))]
+    if name == layout.CELL2_DB_SERVER:
+        return cell2.server_argv()
+    if name == layout.CELL2_CONDUCTOR:
+        return [layout.venv_bin('nova-conductor'),
+                '--config-file', str(layout.CELL2_ETC / 'nova.conf')]
     if name in layout.NOTIFIERS:
         return [layout.venv_bin(layout.NOTIFIER),
                 '--config-file', str(layout.NOVA_ETC / 'nova.conf'),
