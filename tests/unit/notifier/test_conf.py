@@ -27,7 +27,7 @@ class TestConf(testtools.TestCase):
         self.assertEqual(
             ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
              'state_file', 'send_workers', 'driver', 'topics',
-             'publisher_host'],
+             'owner_topics', 'owner_roles', 'publisher_host'],
             [o.name for o in opts])
 
     def test_publisher_id(self):
