@@ -179,7 +179,61 @@ def notifier():
         # The default, written out so that this file and the consumers
         # that read layout.NOTIFIER_TOPIC cannot disagree.
         'topics': layout.NOTIFIER_TOPIC,
+        # The policy-gated feed for the owners' alarms: ceilometer listens
+        # here, and only here.
+        'owner_topics': layout.OWNER_TOPIC,
     }})
+
+
+def ceilometer():
+    """ceilometer-agent-notification: events only, from the owner topic.
+
+    ``pipelines = event`` leaves out the meter pipeline (and with it
+    gnocchi and any keystone credentials). It listens to the notifier's
+    owner-facing topic alone, never to the operator's
+    (``versioned_notifications``), which carries every change ungated.
+    The event definitions and the pipeline are the project's own files
+    under etc/ceilometer, as an operator merges them.
+    """
+    return _ini({
+        'DEFAULT': {
+            'transport_url': RABBIT,
+            'event_pipeline_cfg_file': layout.CEILOMETER_EVENT_PIPELINE,
+        },
+        'notification': {
+            'pipelines': 'event',
+            # The notifier sends on nova's exchange.
+            'notification_control_exchanges': layout.NOTIFICATION_EXCHANGE,
+            'workers': 1,
+        },
+        'oslo_messaging_notifications': {'topics': layout.OWNER_TOPIC},
+        'event': {
+            'definitions_cfg_file': layout.CEILOMETER_EVENT_DEFINITIONS,
+            'drop_unmatched_notifications': 'true',
+        },
+    })
+
+
+def aodh():
+    """aodh-api (keystone auth), aodh-listener and aodh-notifier.
+
+    NOTE: ``event_alarm_cache_ttl = 0``: with aodh's default of 60 s, the
+    listener keeps each project's alarms for a minute, and a new alarm
+    misses the events of its first minute. aodh-evaluator (threshold
+    alarms) is not needed for event alarms and does not run.
+    """
+    return _ini({
+        'DEFAULT': {
+            'transport_url': RABBIT,
+            'event_alarm_cache_ttl': 0,
+        },
+        'api': {'auth_mode': 'keystone'},
+        'database': {'connection': layout.db_url('aodh')},
+        'keystone_authtoken': _authtoken('aodh'),
+        'service_credentials': dict(_auth('aodh'), interface='public'),
+        'listener': {'workers': 1},
+        'notifier': {'workers': 1},
+    })
 
 
 def write_all(plugin=True, owner_line=False):
@@ -194,6 +248,8 @@ def write_all(plugin=True, owner_line=False):
         'nova/nova.conf': nova(),
         'nova-compute/nova-compute.conf': nova_compute(),
         'nova/host-status-notifier.conf': notifier(),
+        'ceilometer/ceilometer.conf': ceilometer(),
+        'aodh/aodh.conf': aodh(),
     }
     for host in layout.COMPUTE_HOSTS:
         files['nova-compute/%s.conf' % host] = nova_compute_host(host)

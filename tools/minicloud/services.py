@@ -9,6 +9,7 @@ from tools.minicloud import configs
 from tools.minicloud import layout
 from tools.minicloud import paste
 from tools.minicloud import procs
+from tools.minicloud import system
 
 # NOTE: "Connection: close" cures intermittent 503s between services: a
 # client reusing a connection uwsgi had already closed.
@@ -63,12 +64,47 @@ def argv(name):
         return [layout.venv_bin(name),
                 '--config-file', str(layout.NOVA_ETC / 'nova.conf'),
                 '--config-file', str(layout.NOTIFIER_CONF)]
+    if name == 'aodh-api':
+        return aodh_api_argv()
+    if name in ('aodh-listener', 'aodh-notifier'):
+        return [layout.telemetry_bin(name),
+                '--config-file', str(layout.AODH_CONF)]
+    if name == 'ceilometer-agent-notification':
+        return [layout.telemetry_bin(name),
+                '--config-file', str(layout.CEILOMETER_CONF)]
+    if name == layout.WEBHOOK:
+        return [layout.venv_bin('python'), '-m', 'tools.minicloud.webhook',
+                '--port', str(layout.WEBHOOK_PORT)]
     return [layout.venv_bin(name),
             '--config-file', str(layout.NOVA_ETC / 'nova.conf')]
 
 
+def aodh_api_argv():
+    """aodh's API under uwsgi, reading the mini-cloud's aodh.conf.
+
+    NOTE: ``aodh.wsgi.api:application`` parses no command line and
+    honours no config-dir variable: it finds aodh.conf only in
+    oslo.config's default places (/etc/aodh, or $SNAP/etc/aodh after
+    those). The ``aodh-api`` script aodh installs (pbr's wsgi_scripts)
+    builds the same application from ``sys.argv``, which uwsgi's
+    ``--pyargv`` sets: so the file is named, and no other aodh.conf on
+    the machine can be picked up instead.
+    """
+    processes, threads = WORKERS.get('aodh-api', (1, 2))
+    return [layout.telemetry_bin('uwsgi'),
+            '--http-socket', '%s:%d' % (layout.HOST, layout.AODH_PORT),
+            '--wsgi-file', layout.telemetry_bin('aodh-api'),
+            '--pyargv', '--config-file %s' % layout.AODH_CONF,
+            '--processes', str(processes), '--threads', str(threads)
+            ] + UWSGI_COMMON
+
+
 def env(name):
-    return api_env(name) if name in layout.APIS else {}
+    if name in layout.APIS:
+        return api_env(name)
+    if name == layout.WEBHOOK:
+        return {'PYTHONPATH': str(layout.REPO)}
+    return {}
 
 
 def start(name):
@@ -92,3 +128,19 @@ def notifier_ready():
     running says anything.
     """
     return bool(procs.pid(layout.NOTIFIER)) and layout.NOTIFIER_STATE.exists()
+
+
+def telemetry_ready():
+    """True once aodh, ceilometer and the owner's webhook are ready.
+
+    aodh's API and the webhook answer, and aodh-listener, aodh-notifier
+    and ceilometer consume their queues: a listener that has not bound
+    its queue yet would miss the first event.
+    """
+    if not (procs.http_ok(layout.AODH_URL + '/') and
+            procs.http_ok(layout.WEBHOOK_URL + '/')):
+        return False
+    consumers = system.queue_consumers()
+    return all(consumers.get(q, 0) > 0 for q in (
+        layout.AODH_LISTENER_QUEUE, layout.AODH_NOTIFIER_QUEUE,
+        layout.CEILOMETER_QUEUE))
