@@ -70,7 +70,7 @@ class OwnerNotification(object):
         return self.notification.payload
 
     def emit(self, operator_notifier=None, context=None):
-        """Send through the owner topics' notifier (not *operator_notifier*)."""
+        """Send it through the owner topics, never *operator_notifier*."""
         self.notification.emit(self.notifier, context)
 
 
