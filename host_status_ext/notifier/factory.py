@@ -30,8 +30,11 @@ def make_notifier(conf, transport=None, topics=None):
         topics=opts.topics if topics is None else topics)
 
 
-def make_owner_feed(conf, transport):
+def make_owner_feed(conf, notifier):
     """The owner-facing feed, or None when ``owner_topics`` is empty.
+
+    :param notifier: the operator's notifier, whose transport the owner
+        topics share.
 
     :raises ValueError: if an owner topic is also an operator topic: the
         operator's feed is not gated, so whoever listens to that topic for
@@ -48,7 +51,7 @@ def make_owner_feed(conf, transport):
             'hand every change to the owners\' alarms, whatever nova\'s '
             'policy says.' % ', '.join(shared))
     return owner_feed.OwnerFeed(
-        make_notifier(conf, transport, topics=opts.owner_topics),
+        make_notifier(conf, notifier.transport, topics=opts.owner_topics),
         roles=opts.owner_roles)
 
 
@@ -63,5 +66,5 @@ def make_manager(conf, notifier, servicegroup_api=None):
         watcher.CellWatcher(conf, servicegroup_api),
         emitter.Emitter(notifier, publisher_id(conf),
                         conf.host_status_notifier.send_workers,
-                        owner_feed=make_owner_feed(conf, notifier.transport)),
+                        owner_feed=make_owner_feed(conf, notifier)),
         state.StateStore(conf.host_status_notifier.state_file))

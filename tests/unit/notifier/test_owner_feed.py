@@ -184,10 +184,10 @@ class TestMakeOwnerFeed(testtools.TestCase):
     def test_own_topics_and_roles(self):
         self.conf.config(owner_topics=['owners'], owner_roles=['tenant'],
                          driver='noop', group='host_status_notifier')
-        transport = mock.Mock()
+        operator = mock.Mock()
         with mock.patch('oslo_messaging.Notifier') as notifier:
-            feed = factory.make_owner_feed(self.conf.conf, transport)
-        notifier.assert_called_once_with(transport, driver='noop',
+            feed = factory.make_owner_feed(self.conf.conf, operator)
+        notifier.assert_called_once_with(operator.transport, driver='noop',
                                          topics=['owners'])
         self.assertEqual(['tenant'], feed.roles)
 
