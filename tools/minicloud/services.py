@@ -84,11 +84,14 @@ def aodh_api_argv():
 
     NOTE: ``aodh.wsgi.api:application`` parses no command line and
     honours no config-dir variable: it finds aodh.conf only in
-    oslo.config's default places (/etc/aodh, or $SNAP/etc/aodh after
-    those). The ``aodh-api`` script aodh installs (pbr's wsgi_scripts)
-    builds the same application from ``sys.argv``, which uwsgi's
-    ``--pyargv`` sets: so the file is named, and no other aodh.conf on
-    the machine can be picked up instead.
+    oslo.config's default places (~/.aodh, /etc/aodh, then $SNAP/etc/aodh).
+    The ``aodh-api`` script aodh installs (pbr's wsgi_scripts) builds the
+    same application from ``sys.argv``, which uwsgi's ``--pyargv`` sets.
+    That is not enough: the authtoken filter of aodh's api-paste.ini
+    (``oslo_config_project = aodh``) reads its options again from those
+    default places alone. So ``SNAP`` is the state folder too (see
+    :func:`env`), whose ``etc/aodh/aodh.conf`` is this file; an
+    /etc/aodh/aodh.conf on the machine would be read before it.
     """
     processes, threads = WORKERS.get('aodh-api', (1, 2))
     return [layout.telemetry_bin('uwsgi'),
@@ -104,6 +107,9 @@ def env(name):
         return api_env(name)
     if name == layout.WEBHOOK:
         return {'PYTHONPATH': str(layout.REPO)}
+    if name == 'aodh-api':
+        # $SNAP/etc/aodh/aodh.conf is layout.AODH_CONF (aodh_api_argv).
+        return {'SNAP': str(layout.STATE)}
     return {}
 
 
