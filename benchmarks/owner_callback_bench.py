@@ -72,13 +72,6 @@ def summary(values):
         len(values))
 
 
-def _force_down(admin_s, service_id, down):
-    admin_s.put(layout.COMPUTE_URL + '/os-services/%s' % service_id,
-                json={'forced_down': down},
-                headers={'OpenStack-API-Version': 'compute 2.53'},
-                raise_exc=True)
-
-
 def _servers_on(owner, host, count):
     """*count* servers of the owner named for *host*, booted if missing."""
     name = '%s%s-' % (PREFIX, host)
@@ -156,20 +149,21 @@ class Bench(object):
 
     def force_down_runs(self, host, count):
         servers, labels = self.prepare(host, count)
-        service_id = scenario.compute_service(self.admin, host).id
         runs = []
         for i in range(self.args.runs):
             time.sleep(random.uniform(1.0, 2.0))
             since = webhook.mark()
-            _force_down(self.admin_s, service_id, True)
-            returned, returned_wall = time.monotonic(), time.time()
+            returned = scenario.put_service(self.admin, self.admin_s, host,
+                                            {'forced_down': True})
+            returned_wall = time.time()
             posts = self.wait_all(labels, 'DOWN', since)
             runs.append(self.run_record(posts, returned, returned_wall))
             print('  %d servers, run %2d: last %.3f s, first %.3f s' % (
                 count, i + 1, runs[-1]['last'], runs[-1]['first']),
                 flush=True)
             since = webhook.mark()
-            _force_down(self.admin_s, service_id, False)
+            scenario.put_service(self.admin, self.admin_s, host,
+                                 {'forced_down': False})
             self.wait_all(labels, 'UP', since)
         self.add_stages(runs)
         self.results['sizes'][str(count)] = {'host': host, 'runs': runs}

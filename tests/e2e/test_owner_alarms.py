@@ -163,8 +163,8 @@ class OwnerAlarmTest(base.CloudTestCase):
         self.alarm(self.stranger_s, 'stranger', instance_id=server)
 
         since = webhook.mark()
-        scenario.set_forced_down(self.admin, HOST_A, True)
-        returned = time.monotonic()
+        returned = scenario.put_service(self.admin, self.admin_s, HOST_A,
+                                        {'forced_down': True})
         [post] = self.wait_posts('owner', since)
         self.report('force-down returned -> owner\'s webhook called',
                     post['received_monotonic'] - returned)
@@ -196,8 +196,9 @@ class OwnerAlarmTest(base.CloudTestCase):
         server = self.servers[HOST_A]
         alarm_id = self.alarm(self.owner_s, 'owner', instance_id=server)
         since = webhook.mark()
-        scenario.set_disabled(self.admin, HOST_A, True)
-        returned = time.monotonic()
+        returned = scenario.put_service(
+            self.admin, self.admin_s, HOST_A,
+            {'status': 'disabled', 'disabled_reason': 'e2e maintenance'})
         [post] = self.wait_posts('owner', since)
         self.report('disable returned -> owner\'s webhook called',
                     post['received_monotonic'] - returned)

@@ -121,8 +121,8 @@ def main():
     step('4. %s: UP -> DOWN -> UP -> MAINTENANCE -> UP' % HOST_WALK)
     operator('openstack compute service set --down %s nova-compute'
              % HOST_WALK)
-    scenario.set_forced_down(admin, HOST_WALK, True)
-    returned = time.monotonic()
+    returned = scenario.put_service(admin, admin_s, HOST_WALK,
+                                    {'forced_down': True})
     down_latency = client.poll(
         lambda: client.host_status_of(owner_s, ids[WEB]), 'DOWN', 10)
     [down_post] = webhook.wait(lambda p: p['path'] == '/' + label,
