@@ -268,6 +268,9 @@ def main(argv=None):
                    help='servers on the host, comma-separated')
     p.add_argument('--unknown-runs', type=int, default=3)
     p.add_argument('--out', help='write every sample to this JSON file')
+    p.add_argument('--keep-servers', action='store_true',
+                   help='leave the servers booted for a next run (they '
+                   'would change what the e2e tests see on their hosts)')
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     bench = Bench(args)
     policy.write(owner_line=True)
@@ -283,6 +286,8 @@ def main(argv=None):
             bench.unknown_runs(layout.COMPUTE_HOSTS[2])
     finally:
         alarms.delete_named(bench.owner_s, PREFIX)
+        if not args.keep_servers:
+            scenario.delete_named(bench.owner, PREFIX, wait=600)
         scenario.heal(bench.admin)
         policy.write(owner_line=False)
     bench.report()
