@@ -74,9 +74,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # NOTE: socketserver's listen backlog is 5. aodh-notifier POSTs the
+    # callbacks of a 50-server host at once; with a backlog of 5 the
+    # kernel reset a dozen connections, and aodh, which never retries
+    # (rest_notifier_max_retries = 0), dropped those callbacks.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 def serve(port):
-    server = http.server.ThreadingHTTPServer((layout.HOST, port), _Handler)
-    server.daemon_threads = True
+    server = _Server((layout.HOST, port), _Handler)
     print('owner webhook on http://%s:%d/' % (layout.HOST, port),
           flush=True)
     server.serve_forever()
