@@ -30,13 +30,28 @@ def main(argv=None):
     config.parse_args(argv, init_rpc=False, prog='host-status-notifier')
     logging.setup(CONF, 'host-status-notifier')
     objects.register_all()
-    notifier = factory.make_notifier(CONF)
+    sender = factory.make_sender(CONF)
+    try:
+        mgr = factory.make_manager(CONF, sender)
+    except factory.ConfigurationError as e:
+        LOG.error('host-status-notifier cannot start: %s.', e)
+        return 2
     svc = service.HostStatusNotifierService(
-        factory.make_manager(CONF, notifier),
-        CONF.host_status_notifier.poll_interval)
+        mgr, CONF.host_status_notifier.poll_interval)
     opts = CONF.host_status_notifier
     LOG.info('host-status-notifier starting: poll every %.2f s, state in %s, '
-             'service_down_time %d s.', opts.poll_interval, opts.state_file,
+             'coordination %s (takeover within %d s), send retry %d and '
+             'timeout %.1f s, service_down_time %d s.', opts.poll_interval,
+             'the shared database' if opts.connection else opts.state_file,
+             'on' if opts.coordination_url else 'off (one instance)',
+             opts.takeover_timeout, opts.send_retry, opts.send_timeout,
              CONF.service_down_time)
+    if not sender.reports_failures:
+        LOG.warning('Notification driver %s cannot report a failed send: '
+                    'such a change is lost.', opts.driver)
     launcher = oslo_service.launch(CONF, svc, restart_method='mutate')
     launcher.wait()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

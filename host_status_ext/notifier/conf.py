@@ -53,7 +53,8 @@ OPTS = [
              'when it starts again, and nothing is emitted twice. Its '
              'directory must exist and be writable. If the file does not '
              'exist, the first poll records the current host_status of '
-             'every host without emitting anything.'),
+             'every host without emitting anything. Used only when '
+             'connection is unset (one instance).'),
     cfg.IntOpt(
         'send_workers',
         default=8,
@@ -98,6 +99,63 @@ OPTS = [
              'default is the project member of nova\'s default policy; '
              'change it only if the operator\'s policy.yaml opens '
              'host_status to a role of its own.'),
+    cfg.StrOpt(
+        'coordination_url',
+        secret=True,
+        help='tooz backend URL (for example redis://127.0.0.1:6379 or '
+             'etcd3+http://127.0.0.1:2379) through which several '
+             'host-status-notifiers share the cells: each cell is watched '
+             'by exactly one live instance at a time, spare instances '
+             'stand by, and the cells of an instance that dies are taken '
+             'over within takeover_timeout. Needs a shared database '
+             '(connection). Unset: this instance watches every cell by '
+             'itself and must be the only one.'),
+    cfg.IntOpt(
+        'takeover_timeout',
+        default=3,
+        min=1,
+        help='Seconds after which the cells of an instance that stopped '
+             'heartbeating (killed, paused, cut off) are taken over by '
+             'another: its tooz lock and group membership expire after '
+             'this long, and the other instances look every poll_interval. '
+             'Lower means a shorter blind spot after a crash, but an '
+             'instance stalled for longer than this (a long garbage '
+             'collection, a slow database) loses its cells and is fenced.'),
+    cfg.StrOpt(
+        'connection',
+        secret=True,
+        help='SQLAlchemy URL of the notifier\'s own database (for example '
+             'mysql+pymysql://user:password@db/host_status_notifier, or '
+             'sqlite:////var/lib/host-status-notifier/state.db for '
+             'instances on one machine), where the last host_status sent '
+             'for every host, the change being sent and each cell\'s '
+             'fencing epoch live, so that any instance can take a cell '
+             'over without losing or repeating a change. Required with '
+             'coordination_url; without either, state_file is used. Its '
+             'tables are created at start if missing.'),
+    cfg.IntOpt(
+        'send_retry',
+        default=0,
+        min=0,
+        help='How many times the messaging driver reconnects and retries '
+             'one notification before it gives up and the failure reaches '
+             'the notifier (oslo.messaging\'s "retry"). The change then '
+             'stays pending in the state and is sent again at the next '
+             'poll, with the same event_id; polling goes on meanwhile. 0: '
+             'one attempt per poll, so that a broker that is down costs a '
+             'failed connection per poll and no poll waits for it.'),
+    cfg.FloatOpt(
+        'send_timeout',
+        default=2.0,
+        min=0.1,
+        help='Seconds a poll waits for the broker to accept (publisher '
+             'confirms) the next of a changed host\'s notifications; a '
+             'host of many servers may take longer in all, as long as the '
+             'broker keeps accepting. Past that the change stays pending '
+             'and is sent again later, with the same event_id, and no new '
+             'send starts until the late ones have finished, so that a '
+             'hung broker delays the notifications but not the polls. Keep '
+             'it well under takeover_timeout.'),
     cfg.StrOpt(
         'publisher_host',
         sample_default='<hostname>',

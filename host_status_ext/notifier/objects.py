@@ -11,8 +11,17 @@ own registry so that they never shadow one of nova's.
 The payload carries no host name: the host is admin-only information in
 nova's API. ``host_id`` is nova's obfuscated ``hostId`` (sha224 of project and
 host), which the owner already sees in ``GET /servers/{id}``.
+
+``event_id`` (payload 1.1) names one server's notification of one change of
+its host: :func:`event_id` derives it from the server, the transition and
+the time the change was recorded, so the copy sent again after a takeover or
+a failed send carries the same id as the first, and a consumer drops a
+duplicate by it.
 """
 
+import uuid
+
+from oslo_utils import versionutils
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields
 
@@ -20,6 +29,21 @@ from host_status_ext import status
 
 EVENT_TYPE = 'instance.host_status_change'
 PUBLISHER = 'host-status-notifier'
+
+# NOTE: a fixed namespace: event ids must be the same from every instance
+# and every release, or a re-sent copy would not match its first copy.
+EVENT_ID_NAMESPACE = uuid.UUID('0c5b1f0e-6a53-5e2b-9a44-3f7d2b8e1c90')
+
+
+def event_id(server_uuid, old, new, changed_at):
+    """The stable id of one server's notification of one host change.
+
+    :param changed_at: when the change was recorded, as stored (an ISO 8601
+        string with microseconds): the same string on every re-send.
+    :returns: a UUID string (uuid5), the same for the same arguments.
+    """
+    return str(uuid.uuid5(EVENT_ID_NAMESPACE, '/'.join(
+        (server_uuid, old, new, changed_at))))
 
 
 class HostStatusObjectRegistry(ovo_base.VersionedObjectRegistry):
@@ -49,9 +73,11 @@ class HostStatusChangePayload(HostStatusNotificationObject):
     """What the owner of one server is told when its host's status changes."""
 
     # Version 1.0: Initial version
-    VERSION = '1.0'
+    # Version 1.1: event_id, the same on every copy of one notification
+    VERSION = '1.1'
 
     fields = {
+        'event_id': fields.UUIDField(),
         'uuid': fields.UUIDField(),
         'project_id': fields.StringField(nullable=True),
         'user_id': fields.StringField(nullable=True),
@@ -60,6 +86,11 @@ class HostStatusChangePayload(HostStatusNotificationObject):
         'host_status': HostStatusField(),
         'changed_at': fields.DateTimeField(),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('event_id', None)
 
 
 @HostStatusObjectRegistry.register
@@ -76,13 +107,11 @@ class HostStatusChangeNotification(HostStatusNotificationObject):
         'payload': fields.ObjectField('HostStatusChangePayload'),
     }
 
-    def emit(self, notifier, context=None):
-        """Send this notification through an oslo.messaging Notifier.
+    def emit(self, sender):
+        """Send this notification; raise if it was not accepted.
 
-        :param notifier: an ``oslo_messaging.Notifier``.
-        :param context: the message context; an empty dict when ``None``.
+        :param sender: a :class:`host_status_ext.notifier.delivery.Sender`.
+        :raises delivery.DeliveryFailed: the broker did not take it.
         """
-        notify = getattr(notifier.prepare(publisher_id=self.publisher_id),
-                         self.priority)
-        notify(context or {}, self.event_type,
-               self.payload.obj_to_primitive())
+        sender.send(self.publisher_id, self.event_type, self.priority,
+                    self.payload.obj_to_primitive(), self.payload.event_id)

@@ -69,15 +69,15 @@ class OwnerNotification(object):
     def payload(self):
         return self.notification.payload
 
-    def emit(self, operator_notifier=None, context=None):
-        """Send it through the owner topics, never *operator_notifier*."""
-        self.notification.emit(self.notifier, context)
+    def emit(self, operator_sender=None):
+        """Send it through the owner topics, never *operator_sender*."""
+        self.notification.emit(self.notifier)
 
 
 class OwnerFeed(object):
     """Copies of a host's notifications for the owners allowed to see them.
 
-    :param notifier: an ``oslo_messaging.Notifier`` on the owner topics.
+    :param notifier: a :class:`.delivery.Sender` on the owner topics.
     :param roles: the roles of the project member the policy is evaluated
         for.
     :param gate: the visibility decision; the API filter's by default.
@@ -133,7 +133,8 @@ def owner_copy(notification, old, new):
         of the payload (an unset field is not serialized).
     """
     source = notification.payload
-    fields = dict(uuid=source.uuid, project_id=source.project_id,
+    fields = dict(event_id=source.event_id, uuid=source.uuid,
+                  project_id=source.project_id,
                   user_id=source.user_id, host_id=source.host_id,
                   host_status=new, changed_at=source.changed_at)
     if old is not None:

@@ -13,7 +13,10 @@ class HostStatusNotifierService(service.Service):
     """Call ``manager.tick()`` every ``poll_interval`` seconds until stopped.
 
     A tick that fails (a database or API database outage) is logged and the
-    loop goes on: nothing is recorded as emitted, so it is tried again.
+    loop goes on: nothing is recorded as sent, so it is tried again. The
+    manager's coordination starts in the thread that polls and stops after
+    its last tick, so that a stopping instance hands its cells over at once
+    instead of letting the others wait for its locks to expire.
     """
 
     def __init__(self, manager, poll_interval):
@@ -28,6 +31,20 @@ class HostStatusNotifierService(service.Service):
         self.tg.add_thread(self._run)
 
     def _run(self):
+        while not self._stopping.is_set():
+            try:
+                self.manager.start()
+                break
+            except Exception:
+                LOG.exception('Could not start coordination; trying again '
+                              'in 1 s.')
+                self._stopping.wait(1.0)
+        try:
+            self._loop()
+        finally:
+            self.manager.stop()
+
+    def _loop(self):
         while not self._stopping.is_set():
             started = time.monotonic()
             try:

@@ -72,6 +72,8 @@ def up(plugin=True):
     in_venv('tools.minicloud.seed', 'identity')
     mark('accounts and catalog')
     started = [name for name in layout.services() if services.start(name)]
+    procs.wait_for(services.redis_ready, 'redis-server', API_TIMEOUT,
+                   watch=[layout.REDIS])
     for name in layout.APIS:
         procs.wait_for(lambda n=name: services.api_ready(n), name,
                        API_TIMEOUT, watch=layout.services())
@@ -80,9 +82,9 @@ def up(plugin=True):
                    set(layout.COMPUTE_HOSTS), 'compute node records',
                    COMPUTE_TIMEOUT, watch=layout.services())
     mark('computes registered')
-    procs.wait_for(services.notifier_ready, 'host-status-notifier',
-                   API_TIMEOUT, watch=[layout.NOTIFIER])
-    mark('notifier polls')
+    procs.wait_for(services.notifier_ready, 'host-status-notifiers',
+                   API_TIMEOUT, watch=list(layout.NOTIFIERS) + [layout.REDIS])
+    mark('notifiers poll')
     procs.wait_for(services.telemetry_ready, 'ceilometer, aodh, webhook',
                    API_TIMEOUT, interval=1,
                    watch=list(layout.TELEMETRY_SERVICES) + [layout.WEBHOOK])
@@ -117,10 +119,13 @@ def status():
         if name in layout.APIS:
             extra = ' answers %s' % services.url(name) \
                 if p and services.api_ready(name) else ' (no answer)'
-        elif name == layout.NOTIFIER:
+        elif name in layout.NOTIFIERS:
             extra = ' sends to %s.info, owners\' feed %s.info (exchange ' \
-                '%s)' % (layout.NOTIFIER_TOPIC, layout.OWNER_TOPIC,
-                         layout.NOTIFICATION_EXCHANGE)
+                '%s) as %s' % (layout.NOTIFIER_TOPIC, layout.OWNER_TOPIC,
+                               layout.NOTIFICATION_EXCHANGE,
+                               layout.notifier_publisher_host(name))
+        elif name == layout.REDIS:
+            extra = ' tooz backend %s' % layout.REDIS_URL
         elif name == 'aodh-api':
             extra = ' answers %s' % layout.AODH_URL \
                 if p and procs.http_ok(layout.AODH_URL + '/') \

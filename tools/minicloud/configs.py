@@ -187,7 +187,34 @@ def notifier():
         # The policy-gated feed for the owners' alarms: ceilometer listens
         # here, and only here.
         'owner_topics': layout.OWNER_TOPIC,
+        # Two instances share the cells (doc/source/admin/notifier-ha.rst).
+        'coordination_url': layout.REDIS_URL,
+        'takeover_timeout': layout.NOTIFIER_TAKEOVER_TIMEOUT,
+        'connection': layout.db_url('host_status_notifier'),
     }})
+
+
+def notifier_instance(name):
+    """What differs between the notifiers: the name they publish under."""
+    return _ini({'host_status_notifier': {
+        'publisher_host': layout.notifier_publisher_host(name)}})
+
+
+def redis():
+    """redis-server for tooz: loopback, no persistence, argv kept.
+
+    ``set-proc-title no`` keeps the command line (which names this file,
+    hence the state folder) so that the launcher recognises its process.
+    """
+    return '\n'.join([
+        '# Written by tools/minicloud: the notifiers\' tooz backend.',
+        'bind %s' % layout.HOST,
+        'port %d' % layout.REDIS_PORT,
+        'dir %s' % (layout.DATA / 'redis'),
+        'save ""',
+        'appendonly no',
+        'set-proc-title no',
+        ''])
 
 
 def ceilometer():
@@ -273,9 +300,13 @@ def write_all(plugin=True, owner_line=False):
         'nova/nova.conf': nova(),
         'nova-compute/nova-compute.conf': nova_compute(),
         'nova/host-status-notifier.conf': notifier(),
+        'redis/redis.conf': redis(),
         'ceilometer/ceilometer.conf': ceilometer(),
         'aodh/aodh.conf': aodh(),
     }
+    for name in layout.NOTIFIERS:
+        files[str(layout.notifier_conf(name).relative_to(layout.ETC))] = \
+            notifier_instance(name)
     for host in layout.COMPUTE_HOSTS:
         files['nova-compute/%s.conf' % host] = nova_compute_host(host)
     for rel, text in files.items():
@@ -289,6 +320,7 @@ def write_all(plugin=True, owner_line=False):
     paste.write(plugin)
     policy.write(owner_line)
     layout.NOTIFIER_STATE.parent.mkdir(parents=True, exist_ok=True)
+    (layout.DATA / 'redis').mkdir(parents=True, exist_ok=True)
     for name in ('keystone', 'glance', 'neutron', 'nova', 'placement'):
         (layout.DATA / name / 'locks').mkdir(parents=True, exist_ok=True)
     for sub in ('images', 'staging', 'tasks'):

@@ -50,7 +50,7 @@ SERVICE_DOWN_TIME = 6
 DB_PREFIX = 'mc%s_' % hashlib.sha1(str(STATE).encode()).hexdigest()[:6]
 DATABASES = tuple(DB_PREFIX + name for name in (
     'keystone', 'glance', 'placement', 'neutron', 'nova_api', 'nova_cell0',
-    'nova', 'aodh'))
+    'nova', 'host_status_notifier', 'aodh'))
 
 # Accounts made by bootstrap: (user, project, role).
 ADMIN = ('admin', 'admin', 'admin')
@@ -80,6 +80,26 @@ NOTIFIER_CONF = NOVA_ETC / 'host-status-notifier.conf'
 NOTIFIER_STATE = DATA / 'host-status-notifier' / 'state.json'
 NOTIFIER_TOPIC = 'versioned_notifications'
 NOTIFICATION_EXCHANGE = 'nova'
+
+# Two notifiers share the cells through tooz on a redis-server of this
+# state folder (its own port, no persistence), with their state in a
+# database of their own; each has a publisher_host of its own, so that a
+# consumer (and the e2e test) can tell which one sent an event.
+NOTIFIERS = (NOTIFIER, NOTIFIER + '-2')
+REDIS = 'redis'
+REDIS_PORT = 6390
+REDIS_URL = 'redis://%s:%d' % (HOST, REDIS_PORT)
+NOTIFIER_TAKEOVER_TIMEOUT = 3
+
+
+def notifier_conf(name):
+    """The file of one notifier instance, read after NOTIFIER_CONF."""
+    return NOVA_ETC / (name + '.instance.conf')
+
+
+def notifier_publisher_host(name):
+    return 'minicloud-' + name
+
 
 # The owners' way in: the notifier's owner-facing feed, ceilometer's event
 # pipeline (events only) and Aodh's event alarms, which call a webhook of
@@ -140,6 +160,6 @@ def telemetry_bin(name):
 
 def services():
     """Every process the launcher runs, in start order."""
-    return list(APIS) + ['nova-conductor', 'nova-scheduler'] + [
-        'nova-compute@' + h for h in COMPUTE_HOSTS] + [NOTIFIER] + list(
+    return [REDIS] + list(APIS) + ['nova-conductor', 'nova-scheduler'] + [
+        'nova-compute@' + h for h in COMPUTE_HOSTS] + list(NOTIFIERS) + list(
         TELEMETRY_SERVICES) + [WEBHOOK]

@@ -7,6 +7,7 @@ under ``<state>/run`` are the only way the launcher finds them again.
 
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -152,6 +153,15 @@ def http_ok(url, timeout=2.0):
             return r.status < 500
     except urllib.error.HTTPError as e:
         return e.code < 500
+    except OSError:
+        return False
+
+
+def tcp_ok(host, port, timeout=1.0):
+    """True once something accepts TCP connections at host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
     except OSError:
         return False
 

@@ -5,6 +5,8 @@ more); the nova services and this project's host-status-notifier are
 their console scripts from the venv.
 """
 
+import subprocess
+
 from tools.minicloud import configs
 from tools.minicloud import layout
 from tools.minicloud import paste
@@ -60,10 +62,13 @@ def argv(name):
         return [layout.venv_bin('nova-compute'),
                 '--config-file', str(etc / 'nova-compute.conf'),
                 '--config-file', str(etc / (host + '.conf'))]
-    if name == layout.NOTIFIER:
-        return [layout.venv_bin(name),
+    if name in layout.NOTIFIERS:
+        return [layout.venv_bin(layout.NOTIFIER),
                 '--config-file', str(layout.NOVA_ETC / 'nova.conf'),
-                '--config-file', str(layout.NOTIFIER_CONF)]
+                '--config-file', str(layout.NOTIFIER_CONF),
+                '--config-file', str(layout.notifier_conf(name))]
+    if name == layout.REDIS:
+        return ['redis-server', str(layout.ETC / 'redis' / 'redis.conf')]
     if name == 'aodh-api':
         return aodh_api_argv()
     if name in ('aodh-listener', 'aodh-notifier'):
@@ -126,14 +131,25 @@ def api_ready(name):
     return procs.http_ok(url(name))
 
 
-def notifier_ready():
-    """True once the notifier has polled the cells at least once.
+def redis_ready():
+    return bool(procs.pid(layout.REDIS)) and procs.tcp_ok(
+        layout.HOST, layout.REDIS_PORT)
 
-    Its first poll on a new state folder writes the state file; a later
-    ``up`` finds the file already there, and then only the process
-    running says anything.
+
+def notifier_ready():
+    """True once every notifier runs and cell1 has an owner that polled it.
+
+    The owner's first poll of a cell records its starting point in the
+    notifiers' database (cheap to ask with the mysql CLI).
     """
-    return bool(procs.pid(layout.NOTIFIER)) and layout.NOTIFIER_STATE.exists()
+    if not all(procs.pid(n) for n in layout.NOTIFIERS):
+        return False
+    out = subprocess.run(
+        ['mysql', '-N', '-u', layout.DB_USER, '-p' + layout.PASSWORD,
+         '-h', layout.HOST, layout.DB_PREFIX + 'host_status_notifier', '-e',
+         'SELECT COUNT(*) FROM host_status_notifier_cells WHERE baselined'],
+        capture_output=True, text=True)
+    return out.returncode == 0 and out.stdout.strip() not in ('', '0')
 
 
 def telemetry_ready():

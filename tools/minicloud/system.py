@@ -1,5 +1,8 @@
 """Debian's MariaDB and RabbitMQ: install once, bind to loopback, start.
 
+Debian's redis-server is installed here too, but runs as a process of the
+state folder (:mod:`.services`), not as the machine's service.
+
 These two are machine services (``service ... start``), not processes of
 the state folder; ``down`` leaves them running unless asked, since other
 work on the machine may use them and they cost little.
@@ -12,7 +15,7 @@ import time
 
 from tools.minicloud import layout
 
-PACKAGES = ('mariadb-server', 'rabbitmq-server')
+PACKAGES = ('mariadb-server', 'rabbitmq-server', 'redis-server')
 
 # NOTE: RabbitMQ listens on every address unless told; epmd and the
 # Erlang distribution port too.

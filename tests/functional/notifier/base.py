@@ -91,7 +91,7 @@ class NotifierTestCase(test.TestCase):
         self.addCleanup(self._stop_listener)
         self.flags(driver='messagingv2', topics=[TOPIC],
                    group='host_status_notifier')
-        self.notifier = factory.make_notifier(CONF, self.transport)
+        self.sender = factory.make_sender(CONF, self.transport)
 
     def _stop_listener(self):
         self.listener.stop()
@@ -99,7 +99,7 @@ class NotifierTestCase(test.TestCase):
 
     def new_manager(self):
         """A fresh notifier, as after a restart: it only has the state file."""
-        return factory.make_manager(CONF, self.notifier)
+        return factory.make_manager(CONF, self.sender)
 
     def cell_ctxt(self, host):
         return nova_context.target_cell(

@@ -10,8 +10,8 @@ from host_status_ext import status
 from tests.functional.notifier import base
 
 
-class FailingNotifier(object):
-    """A Notifier that dies after *survive* messages, like a crash."""
+class FailingSender(object):
+    """A Sender that dies after *survive* messages, like a crash."""
 
     class Crash(Exception):
         pass
@@ -20,17 +20,11 @@ class FailingNotifier(object):
         self.real = real
         self.left = survive
 
-    def prepare(self, **kwargs):
-        real = self.real.prepare(**kwargs)
-        outer = self
-
-        class Prepared(object):
-            def info(self, ctxt, event_type, payload):
-                if outer.left <= 0:
-                    raise FailingNotifier.Crash()
-                outer.left -= 1
-                real.info(ctxt, event_type, payload)
-        return Prepared()
+    def send(self, *args):
+        if self.left <= 0:
+            raise FailingSender.Crash()
+        self.left -= 1
+        self.real.send(*args)
 
 
 class TestRestart(base.NotifierTestCase):
@@ -81,7 +75,7 @@ class TestRestart(base.NotifierTestCase):
     def test_crash_in_the_middle_of_a_host_loses_nothing(self):
         self.update_service('host1', forced_down=True)
         crashing = base.factory.make_manager(
-            base.CONF, FailingNotifier(self.notifier, survive=1))
+            base.CONF, FailingSender(self.sender, survive=1))
         crashing.tick()  # the failure is logged; host1 is not recorded
         self.consumer.wait_for(1)
         self.settle()
@@ -96,6 +90,9 @@ class TestRestart(base.NotifierTestCase):
         for uuid in self.servers['host1']:
             self.assertIn((status.UP, status.DOWN), seen[uuid])
         self.assertEqual(4, len(self.consumer.events))
+        # The copy sent twice carries the same event id both times.
+        ids = [d['event_id'] for d in self.consumer.payloads()]
+        self.assertEqual(3, len(set(ids)))
         # ... and then the change is recorded: nothing more.
         self.assertEqual([], self.new_manager().tick())
 

@@ -104,8 +104,9 @@ class TestTransitions(base.NotifierTestCase):
         self.assertEqual('host_status_ext', payload['nova_object.namespace'])
         data = payload['nova_object.data']
         self.assertEqual(
-            {'uuid', 'project_id', 'user_id', 'host_id', 'old_host_status',
-             'host_status', 'changed_at'}, set(data))
+            {'event_id', 'uuid', 'project_id', 'user_id', 'host_id',
+             'old_host_status', 'host_status', 'changed_at'}, set(data))
+        self.assertEqual('1.1', payload['nova_object.version'])
         self.assertIn(data['uuid'], self.servers['host3'])
         self.assertEqual(base.uuids.project, data['project_id'])
         self.assertEqual(base.uuids.user, data['user_id'])

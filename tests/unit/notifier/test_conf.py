@@ -27,13 +27,34 @@ class TestConf(testtools.TestCase):
         self.assertEqual(
             ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
              'state_file', 'send_workers', 'driver', 'topics',
-             'owner_topics', 'owner_roles', 'publisher_host'],
+             'owner_topics', 'owner_roles', 'coordination_url',
+             'takeover_timeout', 'connection', 'send_retry', 'send_timeout',
+             'publisher_host'],
             [o.name for o in opts])
 
     def test_publisher_id(self):
         self.conf.config(publisher_host='box', group='host_status_notifier')
         self.assertEqual('host-status-notifier:box',
                          factory.publisher_id(self.conf.conf))
+
+    def test_coordination_without_a_shared_database_refuses(self):
+        self.conf.config(coordination_url='redis://127.0.0.1:1',
+                         group='host_status_notifier')
+        self.assertRaises(factory.ConfigurationError, factory.make_store,
+                          self.conf.conf)
+
+    def test_alone_the_state_file_is_the_store(self):
+        self.conf.config(state_file='/x/state.json',
+                         group='host_status_notifier')
+        store = factory.make_store(self.conf.conf)
+        self.assertEqual('/x/state.json', store.path)
+        self.assertIsNone(factory.make_coordinator(self.conf.conf).member_id)
+
+    def test_member_ids_differ_between_instances(self):
+        self.conf.config(publisher_host='box', group='host_status_notifier')
+        a = factory.member_id(self.conf.conf)
+        self.assertTrue(a.startswith('box.'))
+        self.assertNotEqual(a, factory.member_id(self.conf.conf))
 
     def test_console_script_is_declared(self):
         parser = configparser.ConfigParser()

@@ -1,6 +1,5 @@
 """The owner-facing feed: what an owner may be told, and only that."""
 
-import datetime
 from unittest import mock
 
 from oslo_config import cfg
@@ -13,10 +12,11 @@ from host_status_ext.notifier import emitter
 from host_status_ext.notifier import factory
 from host_status_ext.notifier import owner_feed
 from host_status_ext.notifier import servers
+from host_status_ext.notifier import state
 from host_status_ext import status
-from tests.unit.notifier.test_emitter import RecordingNotifier
+from tests.unit.notifier.test_emitter import RecordingSender
 
-WHEN = datetime.datetime(2026, 12, 2, 5, 0, 0)
+WHEN = '2026-12-02T05:00:00.000000Z'
 VALUES = (status.UP, status.UNKNOWN, status.DOWN, status.MAINTENANCE,
           status.NONE)
 
@@ -65,14 +65,15 @@ def notifications(old, new, projects):
     return [emitter.build_notification(
         servers.Server('00000000-0000-0000-0000-%012d' % i, project, 'u-' +
                        (project or 'none')),
-        'compute-7', old, new, WHEN, 'host-status-notifier:notifier-host')
+        'compute-7', state.Pending(old, new, WHEN),
+        'host-status-notifier:notifier-host')
         for i, project in enumerate(projects)]
 
 
 class TestCopies(testtools.TestCase):
 
     def feed(self, by_project):
-        self.owner_notifier = RecordingNotifier()
+        self.owner_notifier = RecordingSender()
         self.gate = FakeGate(by_project)
         return owner_feed.OwnerFeed(self.owner_notifier, gate=self.gate)
 
@@ -119,10 +120,11 @@ class TestCopies(testtools.TestCase):
     def test_a_copy_goes_through_the_owner_notifier_only(self):
         feed = self.feed({'p1': Visibility.ALL})
         [copy] = feed.copies(notifications(status.UP, status.DOWN, ['p1']))
-        operator = RecordingNotifier()
+        operator = RecordingSender()
         copy.emit(operator)
         self.assertEqual([], operator.sent)
-        self.assertEqual([copy.payload.uuid], self.owner_notifier.sent)
+        self.assertEqual([copy.payload.uuid],
+                         [u for u, _, _ in self.owner_notifier.sent])
 
 
 class TestEmitterWithOwnerFeed(testtools.TestCase):
@@ -140,15 +142,15 @@ class TestEmitterWithOwnerFeed(testtools.TestCase):
                                     return_value=self.SERVERS)
         patcher.start()
         self.addCleanup(patcher.stop)
-        self.operator = RecordingNotifier()
-        self.owners = RecordingNotifier()
+        self.operator = RecordingSender()
+        self.owners = RecordingSender()
 
     def emit(self, gate, workers=8):
         feed = owner_feed.OwnerFeed(self.owners, gate=gate)
         return emitter.Emitter(self.operator, 'pub:x', workers,
                                owner_feed=feed).emit_host_change(
-            mock.sentinel.ctxt, mock.sentinel.cell, 'h1', status.UP,
-            status.DOWN, WHEN)
+            mock.sentinel.ctxt, mock.sentinel.cell, 'h1',
+            state.Pending(status.UP, status.DOWN, WHEN))
 
     def test_every_server_to_the_operator_the_allowed_to_the_owners(self):
         for workers in (1, 8):
@@ -158,10 +160,10 @@ class TestEmitterWithOwnerFeed(testtools.TestCase):
                                         'p1': Visibility.NONE}), workers)
             self.assertEqual(6, count)
             self.assertEqual(sorted(s.uuid for s in self.SERVERS),
-                             sorted(self.operator.sent))
+                             sorted(u for u, _, _ in self.operator.sent))
             self.assertEqual(sorted(s.uuid for s in self.SERVERS
                                     if s.project_id == 'p0'),
-                             sorted(self.owners.sent))
+                             sorted(u for u, _, _ in self.owners.sent))
 
     def test_a_policy_that_fails_sends_nothing_at_all(self):
         gate = mock.Mock()
@@ -185,15 +187,17 @@ class TestMakeOwnerFeed(testtools.TestCase):
         self.conf.config(owner_topics=['owners'], owner_roles=['tenant'],
                          driver='noop', group='host_status_notifier')
         operator = mock.Mock()
-        with mock.patch('oslo_messaging.Notifier') as notifier:
+        with mock.patch('host_status_ext.notifier.delivery.Sender') as sender:
             feed = factory.make_owner_feed(self.conf.conf, operator)
-        notifier.assert_called_once_with(operator.transport, driver='noop',
-                                         topics=['owners'])
+        sender.assert_called_once_with(
+            operator.transport, 'noop', ['owners'],
+            self.conf.conf.host_status_notifier.send_retry)
         self.assertEqual(['tenant'], feed.roles)
 
     def test_a_topic_shared_with_the_operator_feed_is_refused(self):
         self.conf.config(owner_topics=['owners', 'versioned_notifications'],
                          group='host_status_notifier')
-        error = self.assertRaises(ValueError, factory.make_owner_feed,
+        error = self.assertRaises(factory.ConfigurationError,
+                                  factory.make_owner_feed,
                                   self.conf.conf, mock.Mock())
         self.assertIn('versioned_notifications', str(error))

@@ -1,0 +1,432 @@
+"""Real processes for the notifier's HA tests and soak: redis, RabbitMQ,
+nova's databases on SQLite files, and host-status-notifier instances.
+
+Nothing here is faked: the backends are Debian's redis-server and
+rabbitmq-server, started on free loopback ports in a temporary directory
+(a private RabbitMQ node, as ``benchmarks/notifier_rabbit.sh`` starts one,
+so the system's node is never touched); the notifiers are the console
+script's ``main()`` in processes of their own, reading generated
+configuration files; nova's API and cell databases are SQLite files with
+nova's own schema, shared by the processes as ``benchmarks/notifier_bench``
+shares them. The test process writes the compute service records as nova's
+os-services API would, and listens on the broker as a consumer would.
+"""
+
+import datetime
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import fixtures
+from nova.db.api import models as api_models
+from nova.db.main import models as main_models
+from oslo_config import cfg
+import oslo_messaging
+import sqlalchemy as sa
+
+EVENT_TYPE = 'instance.host_status_change'
+TOPIC = 'hsn_ha_test'
+CELL0_UUID = '00000000-0000-0000-0000-000000000000'
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def wait_until(check, timeout, what, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError('%s: not within %.1f s' % (what, timeout))
+        time.sleep(interval)
+
+
+def _port_open(port):
+    try:
+        with socket.create_connection(('127.0.0.1', port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class RedisServer(fixtures.Fixture):
+    """redis-server on a free port, no persistence, in a temp dir."""
+
+    def _setUp(self):
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.port = free_port()
+        self.url = 'redis://127.0.0.1:%d' % self.port
+        self.proc = subprocess.Popen(
+            ['redis-server', '--port', str(self.port), '--bind', '127.0.0.1',
+             '--dir', self.dir, '--save', '', '--appendonly', 'no'],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(self._stop)
+        wait_until(lambda: _port_open(self.port), 20, 'redis-server')
+
+    def _stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class EtcdServer(fixtures.Fixture):
+    """Debian's etcd (3.4) on free ports, its data in a temp dir.
+
+    tooz's etcd3gw driver talks to its grpc-gateway (``/v3``).
+    """
+
+    def _setUp(self):
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.port = free_port()
+        peer = free_port()
+        self.url = 'etcd3+http://127.0.0.1:%d' % self.port
+        self.proc = subprocess.Popen(
+            ['etcd', '--data-dir', os.path.join(self.dir, 'data'),
+             '--name', 'hsn-test',
+             '--listen-client-urls', 'http://127.0.0.1:%d' % self.port,
+             '--advertise-client-urls', 'http://127.0.0.1:%d' % self.port,
+             '--listen-peer-urls', 'http://127.0.0.1:%d' % peer,
+             '--initial-advertise-peer-urls', 'http://127.0.0.1:%d' % peer,
+             '--initial-cluster', 'hsn-test=http://127.0.0.1:%d' % peer],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(self._stop)
+        wait_until(lambda: _port_open(self.port), 30, 'etcd')
+
+    def _stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class RabbitNode(fixtures.Fixture):
+    """A private RabbitMQ node on free ports; can be stopped and started."""
+
+    def _setUp(self):
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        os.chmod(self.dir, 0o755)
+        self.port = free_port()
+        self.name = 'hsnha%d@localhost' % self.port
+        self.url = 'rabbit://guest:guest@127.0.0.1:%d/' % self.port
+        self.env = dict(
+            os.environ, RABBITMQ_NODENAME=self.name,
+            RABBITMQ_NODE_PORT=str(self.port),
+            RABBITMQ_DIST_PORT=str(free_port()),
+            RABBITMQ_NODE_IP_ADDRESS='127.0.0.1',
+            ERL_EPMD_ADDRESS='127.0.0.1',
+            RABBITMQ_MNESIA_BASE=os.path.join(self.dir, 'mnesia'),
+            RABBITMQ_LOG_BASE=os.path.join(self.dir, 'log'),
+            RABBITMQ_ENABLED_PLUGINS_FILE=os.path.join(self.dir, 'plugins'),
+            RABBITMQ_PID_FILE=os.path.join(self.dir, 'pid'),
+            RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=(
+                '-kernel inet_dist_use_interface {127,0,0,1}'))
+        for d in ('mnesia', 'log'):
+            os.makedirs(os.path.join(self.dir, d))
+        with open(os.path.join(self.dir, 'plugins'), 'w') as f:
+            f.write('[].\n')
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, 'rabbitmq', 'rabbitmq')
+            for root, dirs, files in os.walk(self.dir):
+                for n in dirs + files:
+                    shutil.chown(os.path.join(root, n), 'rabbitmq',
+                                 'rabbitmq')
+        self.proc = None
+        self.addCleanup(self.stop)
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ['rabbitmq-server'], env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.run(['rabbitmqctl', '-n', self.name, '-q', '-t', '120',
+                        'wait', os.path.join(self.dir, 'pid')],
+                       env=self.env, check=True, capture_output=True,
+                       timeout=150)
+
+    def stop(self):
+        if self.proc is None:
+            return
+        subprocess.run(['rabbitmqctl', '-n', self.name, '-q', 'stop',
+                        os.path.join(self.dir, 'pid')], env=self.env,
+                       capture_output=True, timeout=60)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+
+class Consumer(object):
+    """Every host_status event on the broker, with its arrival time."""
+
+    def __init__(self, url):
+        conf = cfg.ConfigOpts()
+        conf([], project='hsn-ha-consumer', default_config_files=[],
+             default_config_dirs=[])
+        self.events = []
+        self.cond = threading.Condition()
+        self.transport = oslo_messaging.get_notification_transport(
+            conf, url=url)
+        self.listener = oslo_messaging.get_notification_listener(
+            self.transport, [oslo_messaging.Target(topic=TOPIC)], [self],
+            executor='threading')
+
+    def start(self):
+        self.listener.start()
+        return self
+
+    def stop(self):
+        self.listener.stop()
+        self.listener.wait()
+        self.transport.cleanup()
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        if event_type != EVENT_TYPE:
+            return
+        with self.cond:
+            self.events.append(dict(payload['nova_object.data'],
+                                    publisher_id=publisher_id,
+                                    message_id=metadata.get('message_id'),
+                                    received=time.monotonic()))
+            self.cond.notify_all()
+
+    def of(self, uuids, new=None):
+        with self.cond:
+            return [e for e in self.events if e['uuid'] in uuids
+                    and (new is None or e['host_status'] == new)]
+
+    def wait_all(self, uuids, new, timeout):
+        """Wait until every server in *uuids* got a ``-> new`` event."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                got = {e['uuid'] for e in self.events
+                       if e['uuid'] in uuids and e['host_status'] == new}
+                if got >= set(uuids):
+                    return
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError('%d of %d servers got %s within '
+                                         '%.0f s' % (len(got), len(uuids),
+                                                     new, timeout))
+                self.cond.wait(left)
+
+
+class Cloud(fixtures.Fixture):
+    """nova's API database and CELLS cell databases, on SQLite files.
+
+    Each cell has HOSTS compute services, each with SERVERS servers; the
+    service records are written as nova's os-services API writes them.
+    """
+
+    def __init__(self, cells=2, hosts=2, servers=3):
+        super().__init__()
+        self.ncells, self.nhosts, self.nservers = cells, hosts, servers
+
+    def _setUp(self):
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.api_url = self.url('api')
+        engine = sa.create_engine(self.api_url)
+        api_models.BASE.metadata.create_all(engine)
+        self.cells = {}
+        self.engines = {}
+        self.servers = {}
+        with engine.begin() as conn:
+            table = api_models.CellMapping.__table__
+            for name in ['cell0'] + ['cell%d' % i
+                                     for i in range(1, self.ncells + 1)]:
+                cell_uuid = CELL0_UUID if name == 'cell0' \
+                    else str(uuid.uuid4())
+                conn.execute(table.insert().values(
+                    uuid=cell_uuid, name=name, transport_url='none:///',
+                    database_connection=self.url(name)))
+                self._make_cell(name)
+                if name != 'cell0':
+                    self.cells[name] = cell_uuid
+        engine.dispose()
+
+    def url(self, name):
+        return 'sqlite:///%s' % os.path.join(self.dir, name + '.db')
+
+    def _make_cell(self, name):
+        engine = sa.create_engine(self.url(name))
+        main_models.BASE.metadata.create_all(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql('PRAGMA journal_mode=WAL')
+        if name == 'cell0':
+            engine.dispose()
+            return
+        self.engines[name] = engine
+        now = utcnow()
+        services = main_models.Service.__table__
+        instances = main_models.Instance.__table__
+        with engine.begin() as conn:
+            for h in range(self.nhosts):
+                host = '%s-host%d' % (name, h)
+                conn.execute(services.insert().values(
+                    host=host, binary='nova-compute', topic='compute',
+                    report_count=1, disabled=False, forced_down=False,
+                    last_seen_up=now, created_at=now, updated_at=now,
+                    deleted=0, uuid=str(uuid.uuid4()), version=66))
+                self.servers[host] = []
+                for s in range(self.nservers):
+                    server = str(uuid.uuid4())
+                    conn.execute(instances.insert().values(
+                        uuid=server, host=host, project_id='project-%d' % s,
+                        user_id='user', vm_state='active', power_state=1,
+                        deleted=0, created_at=now))
+                    self.servers[host].append(server)
+
+    def set_forced_down(self, host, value):
+        """The os-services API's write; retried while SQLite is busy."""
+        cell = host.split('-')[0]
+        services = main_models.Service.__table__
+        for _ in range(100):
+            try:
+                with self.engines[cell].begin() as conn:
+                    conn.execute(services.update()
+                                 .where(services.c.host == host)
+                                 .values(forced_down=value,
+                                         updated_at=utcnow()))
+                return
+            except sa.exc.OperationalError:
+                time.sleep(0.02)
+        raise AssertionError('could not write the record of %s' % host)
+
+
+NOTIFIER_CONFIG = """[DEFAULT]
+transport_url = %(transport_url)s
+service_down_time = 3600
+log_file = %(log_file)s
+
+[api_database]
+connection = %(api_url)s
+
+[oslo_messaging_rabbit]
+rabbit_retry_interval = 1
+
+[host_status_notifier]
+poll_interval = %(poll_interval)s
+coordination_url = %(coordination_url)s
+takeover_timeout = %(takeover_timeout)d
+connection = %(state_url)s
+topics = %(topic)s
+publisher_host = %(name)s
+send_workers = 1
+send_timeout = %(send_timeout)s
+"""
+
+
+class Notifier(object):
+    """One host-status-notifier process (the console script's main)."""
+
+    def __init__(self, workdir, name, cloud, redis_url, rabbit_url,
+                 state_url, fault=None, fault_once=None, poll_interval=0.1,
+                 takeover_timeout=2, send_timeout=2.0):
+        self.name = name
+        self.publisher_id = 'host-status-notifier:%s' % name
+        self.log = os.path.join(workdir, '%s.log' % name)
+        config = os.path.join(workdir, '%s.conf' % name)
+        with open(config, 'w') as f:
+            f.write(NOTIFIER_CONFIG % {
+                'transport_url': rabbit_url, 'log_file': self.log,
+                'api_url': cloud.api_url, 'poll_interval': poll_interval,
+                'coordination_url': redis_url,
+                'takeover_timeout': takeover_timeout,
+                'state_url': state_url, 'topic': TOPIC, 'name': name,
+                'send_timeout': send_timeout})
+        env = dict(os.environ)
+        env.pop('HOST_STATUS_NOTIFIER_FAULT', None)
+        if fault:
+            env['HOST_STATUS_NOTIFIER_FAULT'] = fault
+            env['HOST_STATUS_NOTIFIER_FAULT_ONCE'] = fault_once
+        self.proc = subprocess.Popen(
+            [sys.executable, '-m', 'host_status_ext.notifier.cmd',
+             '--config-file', config], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def _signal(self, sig):
+        # NOTE: the whole instance: oslo.service's parent and its worker.
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def kill(self):
+        """kill -9 of the instance, as a dead machine."""
+        self._signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def pause(self):
+        self._signal(signal.SIGSTOP)
+
+    def resume(self):
+        self._signal(signal.SIGCONT)
+
+    def stop(self):
+        if self.alive():
+            self._signal(signal.SIGCONT)
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self._signal(signal.SIGKILL)
+                self.proc.wait()
+        self._signal(signal.SIGKILL)
+
+    def log_text(self):
+        try:
+            with open(self.log) as f:
+                return f.read()
+        except OSError:
+            return ''
+
+
+class StateDB(object):
+    """Read-only looks at the notifiers' shared database."""
+
+    def __init__(self, url):
+        self.engine = sa.create_engine(url)
+
+    def cells(self):
+        """``{cell_uuid: (epoch, owner, baselined)}``."""
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql(
+                    'SELECT cell_uuid, epoch, owner, baselined FROM '
+                    'host_status_notifier_cells').all()
+        except sa.exc.OperationalError:
+            return {}
+        return {r[0]: (r[1], r[2], bool(r[3])) for r in rows}
+
+    def host(self, cell_uuid, host):
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql(
+                'SELECT status, pending_new, pending_changed_at FROM '
+                'host_status_notifier_hosts WHERE cell_uuid = ? AND '
+                'host = ?', (cell_uuid, host)).first()
