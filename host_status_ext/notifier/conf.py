@@ -75,6 +75,30 @@ OPTS = [
         default=['versioned_notifications'],
         help='Topics the notifications are sent to; with messagingv2 a '
              'consumer listens on <topic>.info.'),
+    cfg.ListOpt(
+        'owner_topics',
+        default=[],
+        help='Topics of the owner-facing feed, for ceilometer and the '
+             'owners\' Aodh event alarms (with messagingv2 a consumer '
+             'listens on <topic>.info). Each change is sent there, besides '
+             'the operator\'s topics, only for the servers whose owner '
+             'nova\'s policy lets see the new host_status '
+             '(os_compute_api:servers:show:host_status, or '
+             '...:unknown-only for UNKNOWN alone), and without an '
+             'old_host_status the owner may not see. Empty (the default): '
+             'no owner-facing feed. ceilometer must listen to these topics '
+             'and never to the operator\'s (topics), which carry every '
+             'change ungated; the notifier refuses to start if the two '
+             'lists share a topic.'),
+    cfg.ListOpt(
+        'owner_roles',
+        default=['member', 'reader'],
+        help='Roles of the project member for whom nova\'s host_status '
+             'rules are evaluated before a change goes to the owner-facing '
+             'feed (the server\'s user, in the server\'s project). The '
+             'default is the project member of nova\'s default policy; '
+             'change it only if the operator\'s policy.yaml opens '
+             'host_status to a role of its own.'),
     cfg.StrOpt(
         'coordination_url',
         secret=True,

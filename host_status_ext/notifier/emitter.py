@@ -47,7 +47,7 @@ class Emitter(object):
     """Look up the servers of a host in its cell and notify their owners."""
 
     def __init__(self, sender, publisher_id, send_workers=1,
-                 send_timeout=2.0):
+                 send_timeout=2.0, owner_feed=None):
         """Set up.
 
         :param sender: a :class:`~host_status_ext.notifier.delivery.Sender`.
@@ -57,11 +57,14 @@ class Emitter(object):
         :param send_timeout: seconds to wait for the next send of a host to
             be accepted; past that the rest count as failed (they may still
             complete later).
+        :param owner_feed: an :class:`.owner_feed.OwnerFeed`, whose
+            policy-gated copies go out in the same batch, or None.
         """
         self.sender = sender
         self.publisher_id = publisher_id
         self.send_workers = send_workers
         self.send_timeout = send_timeout
+        self.owner_feed = owner_feed
         self._pool = None
         self._pool_pid = None
         self._late = set()
@@ -139,9 +142,14 @@ class Emitter(object):
             instances = servers.get_by_host(cctxt, host)
         looked_up = time.monotonic()
         faults.reached('before-send')
-        self._send_all([build_notification(instance, host, change,
-                                           self.publisher_id)
-                        for instance in instances])
+        notifications = [build_notification(instance, host, change,
+                                            self.publisher_id)
+                         for instance in instances]
+        if self.owner_feed is not None:
+            # NOTE: gated before anything is sent: a policy that cannot be
+            # read sends nothing, and the change is retried whole.
+            notifications += self.owner_feed.copies(notifications)
+        self._send_all(notifications)
         faults.reached('after-send')
         LOG.info('Host status of %(host)s changed from %(old)r to %(new)r '
                  'at %(at)s; notified %(count)d server(s) (lookup '

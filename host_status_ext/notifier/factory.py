@@ -15,6 +15,7 @@ from host_status_ext.notifier import delivery
 from host_status_ext.notifier import emitter
 from host_status_ext.notifier import manager
 from host_status_ext.notifier import objects as notifier_objects
+from host_status_ext.notifier import owner_feed
 from host_status_ext.notifier import state
 from host_status_ext.notifier import watcher
 
@@ -30,6 +31,31 @@ def make_sender(conf, transport=None):
         transport = oslo_messaging.get_notification_transport(conf)
     return delivery.Sender(transport, opts.driver, opts.topics,
                            opts.send_retry)
+
+
+def make_owner_feed(conf, sender):
+    """The owner-facing feed, or None when ``owner_topics`` is empty.
+
+    :param sender: the operator's Sender, whose transport the owner topics
+        share.
+    :raises ConfigurationError: if an owner topic is also an operator
+        topic: the operator's feed is not gated, so whoever listens to that
+        topic for the owners (ceilometer) would hear every change.
+    """
+    opts = conf.host_status_notifier
+    if not opts.owner_topics:
+        return None
+    shared = sorted(set(opts.owner_topics) & set(opts.topics))
+    if shared:
+        raise ConfigurationError(
+            '[host_status_notifier] owner_topics and topics share %s: the '
+            'owner-facing feed needs topics of its own, or ceilometer would '
+            'hand every change to the owners\' alarms, whatever nova\'s '
+            'policy says.' % ', '.join(shared))
+    return owner_feed.OwnerFeed(
+        delivery.Sender(sender.transport, opts.driver, opts.owner_topics,
+                        opts.send_retry),
+        roles=opts.owner_roles)
 
 
 def publisher_id(conf):
@@ -75,6 +101,7 @@ def make_manager(conf, sender, servicegroup_api=None):
     return manager.HostStatusNotifierManager(
         watcher.CellWatcher(conf, servicegroup_api),
         emitter.Emitter(sender, publisher_id(conf), opts.send_workers,
-                        opts.send_timeout),
+                        opts.send_timeout,
+                        owner_feed=make_owner_feed(conf, sender)),
         make_store(conf), coordinator,
         owner=coordinator.member_id or publisher_id(conf))

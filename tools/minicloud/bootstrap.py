@@ -14,14 +14,19 @@ from tools.minicloud import layout
 DONE = layout.RUN / 'done'
 
 
-def _once(step, *cmds):
+def _once(step, *cmds, bin=layout.venv_bin):
+    """Run *cmds* once per state folder; each names a command of a venv.
+
+    :param bin: maps a command name to its path (the telemetry venv's
+        commands are ``layout.telemetry_bin``).
+    """
     marker = DONE / step
     if marker.exists():
         return
     print('minicloud: %s' % step, flush=True)
     for cmd in cmds:
         with open(layout.LOGS / 'bootstrap.log', 'ab') as log:
-            subprocess.run([layout.venv_bin(cmd[0])] + list(cmd[1:]),
+            subprocess.run([bin(cmd[0])] + list(cmd[1:]),
                            check=True, stdout=log, stderr=log,
                            cwd=str(layout.STATE))
     DONE.mkdir(parents=True, exist_ok=True)
@@ -75,6 +80,8 @@ def databases():
           ['nova-manage', '--config-file',
            str(layout.CELL2_ETC / 'nova.conf'), 'db', 'sync',
            '--local_cell'])
+    _once('aodh-db', ['aodh-dbsync', '--config-file', str(layout.AODH_CONF)],
+          bin=layout.telemetry_bin)
     for host in layout.COMPUTE_HOSTS:
         compute_identity(host)
 

@@ -5,7 +5,10 @@ against it), then the other APIs and nova's services together, then the
 computes are discovered into cell1 once they have registered. The
 host-status-notifier starts with nova's services: it only reads the
 databases, and a compute that registers after its first poll is simply a
-change ('' -> UP) on a host that has no servers yet.
+change ('' -> UP) on a host that has no servers yet. ceilometer's agent,
+aodh (API, listener, notifier) and the owner's webhook start with them
+too, once the aodh service user exists; ``up`` waits until each of their
+listeners consumes its queue, so that no event of the first test is lost.
 """
 
 import os
@@ -45,6 +48,7 @@ def up(plugin=True):
         d.mkdir(parents=True, exist_ok=True)
     system.install()
     venv.ensure()
+    venv.ensure_telemetry()
     system.start()
     if not bootstrap.DONE.exists():
         # A new state folder (a fresh clone, or after down --wipe): start
@@ -85,6 +89,10 @@ def up(plugin=True):
     procs.wait_for(services.notifier_ready, 'host-status-notifiers',
                    API_TIMEOUT, watch=list(layout.NOTIFIERS) + [layout.REDIS])
     mark('notifiers poll')
+    procs.wait_for(services.telemetry_ready, 'ceilometer, aodh, webhook',
+                   API_TIMEOUT, interval=1,
+                   watch=list(layout.TELEMETRY_SERVICES) + [layout.WEBHOOK])
+    mark('telemetry listens')
     bootstrap.discover_hosts()
     in_venv('tools.minicloud.seed', 'resources')
     print('minicloud: up in %.0f s (%s started; plugin %s); logs in %s'
@@ -116,11 +124,23 @@ def status():
             extra = ' answers %s' % services.url(name) \
                 if p and services.api_ready(name) else ' (no answer)'
         elif name in layout.NOTIFIERS:
-            extra = ' sends to %s.info (exchange %s) as %s' % (
-                layout.NOTIFIER_TOPIC, layout.NOTIFICATION_EXCHANGE,
-                layout.notifier_publisher_host(name))
+            extra = ' sends to %s.info, owners\' feed %s.info (exchange ' \
+                '%s) as %s' % (layout.NOTIFIER_TOPIC, layout.OWNER_TOPIC,
+                               layout.NOTIFICATION_EXCHANGE,
+                               layout.notifier_publisher_host(name))
         elif name == layout.REDIS:
             extra = ' tooz backend %s' % layout.REDIS_URL
+        elif name == 'aodh-api':
+            extra = ' answers %s' % layout.AODH_URL \
+                if p and procs.http_ok(layout.AODH_URL + '/') \
+                else ' (no answer)'
+        elif name == 'ceilometer-agent-notification':
+            extra = ' listens to %s (exchange %s)' % (
+                layout.CEILOMETER_QUEUE, layout.NOTIFICATION_EXCHANGE)
+        elif name == layout.WEBHOOK:
+            extra = ' answers %s' % layout.WEBHOOK_URL \
+                if p and procs.http_ok(layout.WEBHOOK_URL + '/') \
+                else ' (no answer)'
         print('%-22s %s%s' % (name, 'running pid %d' % p if p
                               else 'stopped', extra if p else ''))
         missing += not p
@@ -162,7 +182,9 @@ def main(argv=None):
     sub.add_parser('status', help='say what runs')
     r = sub.add_parser('restart-api', help='restart nova-api')
     r.add_argument('--no-plugin', action='store_true')
-    sub.add_parser('freeze', help='print the venv for constraints.txt')
+    f = sub.add_parser('freeze', help='print the venv for constraints.txt')
+    f.add_argument('--telemetry', action='store_true',
+                   help='the telemetry venv, for telemetry-constraints.txt')
     o = sub.add_parser('openrc', help='print export lines for the CLI, '
                        'e.g. eval "$(python -m tools.minicloud openrc owner)"')
     o.add_argument('user', choices=['admin', 'owner', 'stranger'])
@@ -176,7 +198,7 @@ def main(argv=None):
     elif args.cmd == 'restart-api':
         restart_api(plugin=not args.no_plugin)
     elif args.cmd == 'freeze':
-        sys.stdout.write(venv.freeze())
+        sys.stdout.write(venv.freeze(telemetry=args.telemetry))
     elif args.cmd == 'openrc':
         account = {a[0]: a for a in (layout.ADMIN, layout.OWNER,
                                      layout.STRANGER)}[args.user]

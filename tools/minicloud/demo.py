@@ -2,19 +2,23 @@
 
 Set-up and the operator's actions go through openstacksdk in this one
 process; what the owner (or another user) sees is printed by the real
-``openstack`` CLI, as a person would run it. The two latencies are timed
-on the raw API (polled every 50 ms), not through the CLI's start-up.
+``openstack`` CLI, as a person would run it. The latencies are timed on
+the raw API (polled every 50 ms), not through the CLI's start-up, and on
+the owner's webhook (the time each POST arrived).
 """
 
+import json
 import shlex
 import subprocess
 import sys
 import time
 
+from tools.minicloud import alarms
 from tools.minicloud import client
 from tools.minicloud import layout
 from tools.minicloud import policy
 from tools.minicloud import scenario
+from tools.minicloud import webhook
 
 WEB, DB = 'demo-web', 'demo-db'
 HOST_WALK, HOST_CRASH = layout.COMPUTE_HOSTS[0], layout.COMPUTE_HOSTS[1]
@@ -47,6 +51,20 @@ def operator(command):
     say('[operator] %s' % command)
 
 
+def show_callback(post, returned):
+    """Print one POST of Aodh to the owner's webhook, briefly."""
+    body = post['body']
+    traits = webhook.traits(post)
+    say('[owner\'s webhook] POST %s at +%.3f s after the call returned:'
+        % (post['path'], post['received_monotonic'] - returned))
+    say('  alarm %s (%s): %s -> %s' % (body['alarm_name'], body['alarm_id'],
+                                       body['previous'], body['current']))
+    say('  traits: %s' % ', '.join(
+        '%s=%s' % (k, traits[k]) for k in (
+            'instance_id', 'project_id', 'host_status', 'old_host_status',
+            'host_id', 'changed_at') if k in traits))
+
+
 def main():
     admin = client.connect(layout.ADMIN)
     owner = client.connect(layout.OWNER)
@@ -58,6 +76,7 @@ def main():
     policy.write(owner_line=False)
     scenario.heal(admin)
     scenario.delete_named(owner, 'demo-')
+    alarms.delete_named(owner_s, 'demo-')
     ids = {}
     for name, host in ((WEB, HOST_WALK), (DB, HOST_CRASH)):
         ids[name] = scenario.boot(owner, name, host).id
@@ -87,12 +106,30 @@ def main():
     cli(layout.OWNER, *SHOW, WEB)
     cli(layout.OWNER, *LIST)
 
-    step('3. %s: UP -> DOWN -> UP -> MAINTENANCE -> UP' % HOST_WALK)
+    step('3. The owner asks to be called back: an Aodh event alarm on %s, '
+         'calling the owner\'s webhook' % WEB)
+    label = 'demo/%s' % WEB
+    since = webhook.mark()
+    cli(layout.OWNER, *alarms.cli_create_args(
+        'demo-%s-host' % WEB, webhook.url(label), instance_id=ids[WEB]),
+        '-c', 'alarm_id', '-c', 'name', '-c', 'event_rule', '-c',
+        'alarm_actions', '-c', 'repeat_actions')
+    say('(the webhook at %s stands for the owner\'s application; a query '
+        'on traits.host_status=string::DOWN would call it for DOWN alone)'
+        % webhook.url(label))
+
+    step('4. %s: UP -> DOWN -> UP -> MAINTENANCE -> UP' % HOST_WALK)
     operator('openstack compute service set --down %s nova-compute'
              % HOST_WALK)
-    scenario.set_forced_down(admin, HOST_WALK, True)
+    returned = scenario.put_service(admin, admin_s, HOST_WALK,
+                                    {'forced_down': True})
     down_latency = client.poll(
         lambda: client.host_status_of(owner_s, ids[WEB]), 'DOWN', 10)
+    [down_post] = webhook.wait(lambda p: p['path'] == '/' + label,
+                               since=since)
+    show_callback(down_post, returned)
+    say('[owner\'s webhook] the whole body:')
+    say(json.dumps(down_post['body'], indent=2, sort_keys=True))
     cli(layout.OWNER, *SHOW, WEB)
     operator('openstack compute service set --up %s nova-compute'
              % HOST_WALK)
@@ -110,8 +147,17 @@ def main():
     scenario.set_disabled(admin, HOST_WALK, False)
     client.poll(lambda: client.host_status_of(owner_s, ids[WEB]), 'UP', 10)
     cli(layout.OWNER, *SHOW, WEB)
+    walk = webhook.wait(lambda p: p['path'] == '/' + label, since=since,
+                        count=4)
+    say('[owner\'s webhook] %d POSTs for %s: %s' % (
+        len(walk), WEB, ', '.join(
+            '%s -> %s' % (webhook.traits(p).get('old_host_status'),
+                          webhook.traits(p)['host_status']) for p in walk)))
+    say('(the webhook got the body of every change, as aodh posts it: '
+        'alarm_id, current, previous, reason and reason_data with the '
+        'event\'s traits)')
 
-    step('4. %s: UP -> UNKNOWN (its nova-compute killed) -> UP (started '
+    step('5. %s: UP -> UNKNOWN (its nova-compute killed) -> UP (started '
          'again)' % HOST_CRASH)
     operator('kill -9 <nova-compute of %s>' % HOST_CRASH)
     scenario.stop_compute(HOST_CRASH)
@@ -125,11 +171,11 @@ def main():
                 interval=0.5)
     cli(layout.OWNER, *LIST)
 
-    step('5. A user of another project sees none of the owner\'s servers')
+    step('6. A user of another project sees none of the owner\'s servers')
     cli(layout.STRANGER, *LIST)
     cli(layout.STRANGER, *SHOW, ids[WEB])
 
-    step('6. Without the policy line: the admin sees host_status, the owner '
+    step('7. Without the policy line: the admin sees host_status, the owner '
          'does not')
     operator('remove the "%s" line from %s' % (policy.HOST_STATUS,
                                                layout.NOVA_POLICY))
@@ -137,7 +183,7 @@ def main():
     cli(layout.ADMIN, *SHOW, ids[WEB])
     cli(layout.OWNER, *SHOW, WEB)
 
-    step('7. The plugin at work: %s both disabled and forced down' %
+    step('8. The plugin at work: %s both disabled and forced down' %
          HOST_WALK)
     policy.write(owner_line=True)
     operator('openstack compute service set --disable --down %s '
@@ -155,6 +201,9 @@ def main():
          '50 ms)')
     say('force-down call returned -> owner sees DOWN:   %6.3f s'
         % down_latency)
+    say('force-down call returned -> owner\'s webhook:  %6.3f s '
+        '(host-status-notifier, ceilometer, aodh-listener, aodh-notifier)'
+        % (down_post['received_monotonic'] - returned))
     say('nova-compute killed      -> owner sees UNKNOWN: %6.3f s '
         '(service_down_time = %d s, report_interval = %d s)'
         % (unknown_latency, layout.SERVICE_DOWN_TIME,
@@ -162,8 +211,9 @@ def main():
     say('(nova counts service_down_time from the last heartbeat, which came '
         'up to report_interval before the kill; each poll is one API call)')
     say()
-    say('The mini-cloud is still running (policy back to nova\'s defaults).'
-        ' Stop it with: python -m tools.minicloud down')
+    say('The mini-cloud is still running (policy back to nova\'s defaults;'
+        ' the owner\'s alarm demo-%s-host is kept: "openstack alarm list" as'
+        ' the owner). Stop it with: python -m tools.minicloud down' % WEB)
     return 0
 
 

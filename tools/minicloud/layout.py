@@ -56,7 +56,7 @@ SERVICE_DOWN_TIME = 6
 DB_PREFIX = 'mc%s_' % hashlib.sha1(str(STATE).encode()).hexdigest()[:6]
 DATABASES = tuple(DB_PREFIX + name for name in (
     'keystone', 'glance', 'placement', 'neutron', 'nova_api', 'nova_cell0',
-    'nova', 'host_status_notifier'))
+    'nova', 'host_status_notifier', 'aodh'))
 
 # cell2's database server: mariadbd on its own port and data directory.
 CELL2 = 'cell2'
@@ -73,7 +73,7 @@ CELL2_ETC = ETC / 'nova-cell2'
 ADMIN = ('admin', 'admin', 'admin')
 OWNER = ('owner', 'demo', 'member')
 STRANGER = ('stranger', 'other', 'member')
-SERVICE_USERS = ('nova', 'glance', 'neutron', 'placement')
+SERVICE_USERS = ('nova', 'glance', 'neutron', 'placement', 'aodh')
 
 KEYSTONE_URL = 'http://%s:%d/v3' % (HOST, APIS['keystone'][0])
 COMPUTE_URL = 'http://%s:%d/v2.1' % (HOST, APIS['nova-api'][0])
@@ -118,6 +118,38 @@ def notifier_publisher_host(name):
     return 'minicloud-' + name
 
 
+# The owners' way in: the notifier's owner-facing feed, ceilometer's event
+# pipeline (events only) and Aodh's event alarms, which call a webhook of
+# the owner's. ceilometer and aodh live in a venv of their own, from a
+# constraints file of their own: ceilometer's botocore wants
+# python-dateutil < 3, the cloud's venv has 4.0.0.
+OWNER_TOPIC = 'host_status_owner_notifications'
+TELEMETRY_VENV = STATE / 'telemetry-venv'
+TELEMETRY_CONSTRAINTS = (pathlib.Path(__file__).resolve().parent /
+                         'telemetry-constraints.txt')
+AODH_PORT = 8042
+AODH_URL = 'http://%s:%d' % (HOST, AODH_PORT)
+AODH_ETC = ETC / 'aodh'
+AODH_CONF = AODH_ETC / 'aodh.conf'
+CEILOMETER_CONF = ETC / 'ceilometer' / 'ceilometer.conf'
+# The project's own files, the ones an operator merges into ceilometer's:
+# the mini-cloud points ceilometer at them, never at a copy.
+CEILOMETER_EVENT_DEFINITIONS = REPO / 'etc' / 'ceilometer' / \
+    'event_definitions.yaml'
+CEILOMETER_EVENT_PIPELINE = REPO / 'etc' / 'ceilometer' / \
+    'event_pipeline.yaml'
+# aodh-listener's and aodh-notifier's queues (topic.priority).
+AODH_LISTENER_QUEUE = 'alarm.all.sample'
+AODH_NOTIFIER_QUEUE = 'alarming.sample'
+CEILOMETER_QUEUE = OWNER_TOPIC + '.info'
+# A stand-in for the owner's application: records every POST.
+WEBHOOK = 'owner-webhook'
+WEBHOOK_PORT = 8099
+WEBHOOK_URL = 'http://%s:%d' % (HOST, WEBHOOK_PORT)
+TELEMETRY_SERVICES = ('aodh-api', 'aodh-listener', 'aodh-notifier',
+                      'ceilometer-agent-notification')
+
+
 def openrc(account):
     """``OS_*`` variables for the ``openstack`` CLI as ``account``."""
     user, project, _ = account
@@ -149,8 +181,13 @@ def venv_bin(name):
     return str(VENV / 'bin' / name)
 
 
+def telemetry_bin(name):
+    return str(TELEMETRY_VENV / 'bin' / name)
+
+
 def services():
     """Every process the launcher runs, in start order."""
     return [REDIS, CELL2_DB_SERVER] + list(APIS) + [
         'nova-conductor', CELL2_CONDUCTOR, 'nova-scheduler'] + [
-        'nova-compute@' + h for h in COMPUTE_HOSTS] + list(NOTIFIERS)
+        'nova-compute@' + h for h in COMPUTE_HOSTS] + list(NOTIFIERS) + list(
+        TELEMETRY_SERVICES) + [WEBHOOK]

@@ -20,6 +20,24 @@ def compute_service(admin, host):
     raise LookupError('no nova-compute service on %s' % host)
 
 
+def put_service(admin, admin_s, host, body):
+    """``PUT /v2.1/os-services/{id}`` at 2.53, as the raw API call.
+
+    openstacksdk's service calls make further requests around the PUT, so
+    they return well after nova has written the change; timing a change
+    from this call's return is timing it from nova's answer.
+
+    :param body: e.g. ``{"forced_down": true}`` or ``{"status":
+        "disabled", "disabled_reason": "..."}``.
+    :returns: ``time.monotonic()`` when the PUT returned.
+    """
+    svc = compute_service(admin, host)
+    admin_s.put(layout.COMPUTE_URL + '/os-services/%s' % svc.id, json=body,
+                headers={'OpenStack-API-Version': 'compute 2.53'},
+                raise_exc=True)
+    return time.monotonic()
+
+
 def set_forced_down(admin, host, down):
     svc = compute_service(admin, host)
     admin.compute.update_service_forced_down(svc, host, 'nova-compute',

@@ -16,6 +16,7 @@ ENDPOINTS = {  # service type -> (name, URL)
     'image': ('glance', 'http://%s:9292' % layout.HOST),
     'placement': ('placement', 'http://%s:8778' % layout.HOST),
     'network': ('neutron', 'http://%s:9696' % layout.HOST),
+    'alarming': ('aodh', layout.AODH_URL),
 }
 FLAVOR = 'm1.tiny'
 IMAGE = 'tiny'

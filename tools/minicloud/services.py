@@ -12,6 +12,7 @@ from tools.minicloud import configs
 from tools.minicloud import layout
 from tools.minicloud import paste
 from tools.minicloud import procs
+from tools.minicloud import system
 
 # NOTE: "Connection: close" cures intermittent 503s between services: a
 # client reusing a connection uwsgi had already closed.
@@ -74,12 +75,53 @@ def argv(name):
                 '--config-file', str(layout.notifier_conf(name))]
     if name == layout.REDIS:
         return ['redis-server', str(layout.ETC / 'redis' / 'redis.conf')]
+    if name == 'aodh-api':
+        return aodh_api_argv()
+    if name in ('aodh-listener', 'aodh-notifier'):
+        return [layout.telemetry_bin(name),
+                '--config-file', str(layout.AODH_CONF)]
+    if name == 'ceilometer-agent-notification':
+        return [layout.telemetry_bin(name),
+                '--config-file', str(layout.CEILOMETER_CONF)]
+    if name == layout.WEBHOOK:
+        return [layout.venv_bin('python'), '-m', 'tools.minicloud.webhook',
+                '--port', str(layout.WEBHOOK_PORT)]
     return [layout.venv_bin(name),
             '--config-file', str(layout.NOVA_ETC / 'nova.conf')]
 
 
+def aodh_api_argv():
+    """aodh's API under uwsgi, reading the mini-cloud's aodh.conf.
+
+    NOTE: ``aodh.wsgi.api:application`` parses no command line and
+    honours no config-dir variable: it finds aodh.conf only in
+    oslo.config's default places (~/.aodh, /etc/aodh, then $SNAP/etc/aodh).
+    The ``aodh-api`` script aodh installs (pbr's wsgi_scripts) builds the
+    same application from ``sys.argv``, which uwsgi's ``--pyargv`` sets.
+    That is not enough: the authtoken filter of aodh's api-paste.ini
+    (``oslo_config_project = aodh``) reads its options again from those
+    default places alone. So ``SNAP`` is the state folder too (see
+    :func:`env`), whose ``etc/aodh/aodh.conf`` is this file; an
+    /etc/aodh/aodh.conf on the machine would be read before it.
+    """
+    processes, threads = WORKERS.get('aodh-api', (1, 2))
+    return [layout.telemetry_bin('uwsgi'),
+            '--http-socket', '%s:%d' % (layout.HOST, layout.AODH_PORT),
+            '--wsgi-file', layout.telemetry_bin('aodh-api'),
+            '--pyargv', '--config-file %s' % layout.AODH_CONF,
+            '--processes', str(processes), '--threads', str(threads)
+            ] + UWSGI_COMMON
+
+
 def env(name):
-    return api_env(name) if name in layout.APIS else {}
+    if name in layout.APIS:
+        return api_env(name)
+    if name == layout.WEBHOOK:
+        return {'PYTHONPATH': str(layout.REPO)}
+    if name == 'aodh-api':
+        # $SNAP/etc/aodh/aodh.conf is layout.AODH_CONF (aodh_api_argv).
+        return {'SNAP': str(layout.STATE)}
+    return {}
 
 
 def start(name):
@@ -114,3 +156,19 @@ def notifier_ready():
          'SELECT COUNT(*) FROM host_status_notifier_cells WHERE baselined'],
         capture_output=True, text=True)
     return out.returncode == 0 and out.stdout.strip() not in ('', '0')
+
+
+def telemetry_ready():
+    """True once aodh, ceilometer and the owner's webhook are ready.
+
+    aodh's API and the webhook answer, and aodh-listener, aodh-notifier
+    and ceilometer consume their queues: a listener that has not bound
+    its queue yet would miss the first event.
+    """
+    if not (procs.http_ok(layout.AODH_URL + '/') and
+            procs.http_ok(layout.WEBHOOK_URL + '/')):
+        return False
+    consumers = system.queue_consumers()
+    return all(consumers.get(q, 0) > 0 for q in (
+        layout.AODH_LISTENER_QUEUE, layout.AODH_NOTIFIER_QUEUE,
+        layout.CEILOMETER_QUEUE))

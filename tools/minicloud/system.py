@@ -128,3 +128,20 @@ def stop():
     for name in ('rabbitmq-server', 'mariadb'):
         subprocess.run(['service', name, 'stop'], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
+
+
+def queue_consumers():
+    """``{queue: consumer count}`` of RabbitMQ's default vhost ({} if down)."""
+    try:
+        out = subprocess.run(
+            ['rabbitmqctl', '-q', '--no-table-headers', 'list_queues',
+             'name', 'consumers'], capture_output=True, text=True,
+            timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    found = {}
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            found[parts[0]] = int(parts[1])
+    return found

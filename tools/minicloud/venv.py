@@ -1,8 +1,12 @@
-"""One virtualenv with the whole OpenStack stack and this project.
+"""Two virtualenvs: the OpenStack stack with this project, and telemetry.
 
-Built once from PyPI with ``constraints.txt`` (frozen from a working
-install) and reused by every later ``up``: a marker file records the
-constraints it was built with, so a changed constraints file rebuilds it.
+Each is built once from PyPI with its own constraints file (frozen from a
+working install) and reused by every later ``up``: a marker file records
+the constraints it was built with, so a changed constraints file rebuilds
+it. ceilometer and aodh have a venv of their own (``telemetry-venv``,
+``telemetry-constraints.txt``): ceilometer 27 pulls botocore, which wants
+python-dateutil < 3, and the cloud's venv has 4.0.0. They talk to the rest
+over RabbitMQ, MariaDB and HTTP only, so nothing needs them in one venv.
 """
 
 import hashlib
@@ -18,22 +22,43 @@ STACK = ('nova', 'keystone', 'glance', 'neutron', 'openstack-placement',
          # --no-deps below)
          'orjson',
          # the e2e tests run inside this venv
-         'stestr', 'testtools', 'fixtures')
+         'stestr', 'testtools', 'fixtures',
+         # ``openstack alarm ...``: the owner's way to Aodh
+         'aodhclient')
+
+# ceilometer's notification agent and aodh's API, listener and notifier.
+TELEMETRY_STACK = ('aodh', 'ceilometer', 'PyMySQL', 'uwsgi')
+TELEMETRY_MARKER = layout.TELEMETRY_VENV / '.minicloud-built'
 
 MARKER = layout.VENV / '.minicloud-built'
 PROJECT_MARKER = layout.VENV / '.minicloud-project'
 SETUP_CFG = layout.REPO / 'setup.cfg'
 
 
-def _fingerprint():
-    text = layout.CONSTRAINTS.read_bytes() if layout.CONSTRAINTS.exists() \
-        else b''
-    return hashlib.sha256(text + ' '.join(STACK).encode()).hexdigest()
+def _fingerprint(constraints=layout.CONSTRAINTS, stack=STACK):
+    text = constraints.read_bytes() if constraints.exists() else b''
+    return hashlib.sha256(text + ' '.join(stack).encode()).hexdigest()
 
 
-def _pip(*args):
-    subprocess.run([layout.venv_bin('python'), '-m', 'pip', '-q',
+def _pip(*args, python=None):
+    subprocess.run([python or layout.venv_bin('python'), '-m', 'pip', '-q',
                     '--disable-pip-version-check'] + list(args), check=True)
+
+
+def ensure_telemetry():
+    """Build the telemetry venv if it is missing or stale."""
+    want = _fingerprint(layout.TELEMETRY_CONSTRAINTS, TELEMETRY_STACK)
+    if TELEMETRY_MARKER.exists() and TELEMETRY_MARKER.read_text() == want:
+        return
+    print('minicloud: building %s (a few minutes)' % layout.TELEMETRY_VENV,
+          flush=True)
+    python = layout.telemetry_bin('python')
+    if not (layout.TELEMETRY_VENV / 'bin' / 'python').exists():
+        subprocess.run([sys.executable, '-m', 'venv',
+                        str(layout.TELEMETRY_VENV)], check=True)
+    _pip('install', '-c', str(layout.TELEMETRY_CONSTRAINTS),
+         *TELEMETRY_STACK, python=python)
+    TELEMETRY_MARKER.write_text(want)
 
 
 def ensure():
@@ -80,11 +105,18 @@ def _project_installed():
                           ).returncode == 0
 
 
-def freeze():
-    """Print the venv's packages, for refreshing constraints.txt."""
-    out = subprocess.run([layout.venv_bin('python'), '-m', 'pip', 'freeze',
+def freeze(telemetry=False):
+    """Print a venv's packages, for refreshing its constraints file."""
+    python = layout.telemetry_bin('python') if telemetry \
+        else layout.venv_bin('python')
+    out = subprocess.run([python, '-m', 'pip', 'freeze',
                           '--exclude-editable'], check=True,
                          capture_output=True, text=True).stdout
+    if telemetry:
+        return ("# The mini-cloud's telemetry venv (ceilometer, aodh), "
+                "frozen from a working install:\n# python -m "
+                "tools.minicloud freeze --telemetry > "
+                "tools/minicloud/telemetry-constraints.txt\n" + out)
     return ("# The mini-cloud's venv (tools/minicloud), frozen from a working"
             " install:\n# python -m tools.minicloud freeze > "
             "tools/minicloud/constraints.txt\n" + out)

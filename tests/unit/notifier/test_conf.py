@@ -27,8 +27,9 @@ class TestConf(testtools.TestCase):
         self.assertEqual(
             ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
              'state_file', 'send_workers', 'driver', 'topics',
-             'coordination_url', 'takeover_timeout', 'connection',
-             'send_retry', 'send_timeout', 'publisher_host'],
+             'owner_topics', 'owner_roles', 'coordination_url',
+             'takeover_timeout', 'connection', 'send_retry', 'send_timeout',
+             'publisher_host'],
             [o.name for o in opts])
 
     def test_publisher_id(self):
