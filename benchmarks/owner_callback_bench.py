@@ -133,6 +133,7 @@ class Bench(object):
             alarms.create(self.owner_s, '%s%s' % (PREFIX, sid),
                           webhook.url(label), instance_id=sid)
             labels['/' + label] = sid
+        alarms.wait_until_seen()
         return servers, labels
 
     def wait_all(self, labels, host_status, since):

@@ -159,8 +159,10 @@ class OwnerAlarmTest(base.CloudTestCase):
         self.assertEqual(0, out.returncode, out.stderr)
         alarm_id = out.stdout.strip()
         self.addCleanup(alarms.delete, self.owner_s, alarm_id)
+        alarms.note_made()
         # Another project's user guesses the owner's server id.
         self.alarm(self.stranger_s, 'stranger', instance_id=server)
+        alarms.wait_until_seen()
 
         since = webhook.mark()
         returned = scenario.put_service(self.admin, self.admin_s, HOST_A,
@@ -182,6 +184,7 @@ class OwnerAlarmTest(base.CloudTestCase):
         server = self.servers[HOST_B]
         alarm_id = self.alarm(self.owner_s, 'owner', instance_id=server,
                               host_status='UNKNOWN')
+        alarms.wait_until_seen()
         since = webhook.mark()
         self.assertTrue(scenario.stop_compute(HOST_B))
         killed = time.monotonic()
@@ -195,6 +198,7 @@ class OwnerAlarmTest(base.CloudTestCase):
         self.open_to_owner()
         server = self.servers[HOST_A]
         alarm_id = self.alarm(self.owner_s, 'owner', instance_id=server)
+        alarms.wait_until_seen()
         since = webhook.mark()
         returned = scenario.put_service(
             self.admin, self.admin_s, HOST_A,
@@ -210,6 +214,7 @@ class OwnerAlarmTest(base.CloudTestCase):
         self.open_to_owner()
         mine = self.alarm(self.owner_s, 'owner')
         theirs = self.alarm(self.stranger_s, 'stranger')
+        alarms.wait_until_seen()
         since = webhook.mark()
         scenario.set_forced_down(self.admin, HOST_A, True)
         [post] = self.wait_posts('owner', since)
@@ -227,6 +232,7 @@ class OwnerAlarmTest(base.CloudTestCase):
 
     def test_default_policy_never_calls_the_owner_back(self):
         self.alarm(self.owner_s, 'owner')
+        alarms.wait_until_seen()
         since, mark = webhook.mark(), self.watcher.mark()
         scenario.set_forced_down(self.admin, HOST_A, True)
         self.operator_event(self.servers[HOST_A], 'DOWN', mark)
@@ -236,6 +242,7 @@ class OwnerAlarmTest(base.CloudTestCase):
     def test_unknown_only_calls_the_owner_back_for_unknown_alone(self):
         policy.write(extra={policy.UNKNOWN_ONLY: 'rule:admin_or_owner'})
         alarm_id = self.alarm(self.owner_s, 'owner')
+        alarms.wait_until_seen()
         since, mark = webhook.mark(), self.watcher.mark()
         scenario.set_forced_down(self.admin, HOST_A, True)
         self.operator_event(self.servers[HOST_A], 'DOWN', mark)

@@ -7,9 +7,30 @@ the account instead (the same request the CLI sends, without its 4 s of
 start-up).
 """
 
+import time
+
 from tools.minicloud import layout
 
 EVENT_TYPE = 'instance.host_status_change'
+# When this process last made an alarm (time.monotonic()).
+_last_made = [0.0]
+
+
+def note_made():
+    """Record that an alarm was just made (by the CLI, say)."""
+    _last_made[0] = time.monotonic()
+
+
+def wait_until_seen():
+    """Sleep until aodh-listener sees every alarm made so far.
+
+    The listener reads a project's alarms again only once its copy is
+    ``event_alarm_cache_ttl`` old: an event sooner than that after an alarm
+    was made may be evaluated against the project's alarms without it.
+    """
+    left = _last_made[0] + layout.AODH_ALARM_CACHE_TTL + 0.5 - time.monotonic()
+    if left > 0:
+        time.sleep(left)
 
 
 def trait_query(**traits):
@@ -47,6 +68,7 @@ def create(session, name, action, **traits):
             'alarm_actions': [action], 'repeat_actions': True}
     resp = session.post(layout.AODH_URL + '/v2/alarms', json=body,
                         raise_exc=True)
+    note_made()
     return resp.json()['alarm_id']
 
 

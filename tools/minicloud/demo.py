@@ -117,6 +117,11 @@ def main():
     say('(the webhook at %s stands for the owner\'s application; a query '
         'on traits.host_status=string::DOWN would call it for DOWN alone)'
         % webhook.url(label))
+    alarms.note_made()
+    say('(aodh-listener reads a project\'s alarms again every %d s, its '
+        'event_alarm_cache_ttl here: waiting that long for the new one)'
+        % layout.AODH_ALARM_CACHE_TTL)
+    alarms.wait_until_seen()
 
     step('4. %s: UP -> DOWN -> UP -> MAINTENANCE -> UP' % HOST_WALK)
     operator('openstack compute service set --down %s nova-compute'

@@ -131,6 +131,12 @@ AODH_PORT = 8042
 AODH_URL = 'http://%s:%d' % (HOST, AODH_PORT)
 AODH_ETC = ETC / 'aodh'
 AODH_CONF = AODH_ETC / 'aodh.conf'
+# aodh-listener keeps each project's event alarms this long ([DEFAULT]
+# event_alarm_cache_ttl; aodh's default is 60 s): a new alarm of a project
+# whose alarms it read within that time is seen only once they expire.
+AODH_ALARM_CACHE_TTL = 10
+# aodh-listener's threads per worker ([DEFAULT] executor_thread_pool_size).
+AODH_LISTENER_THREADS = 2
 CEILOMETER_CONF = ETC / 'ceilometer' / 'ceilometer.conf'
 # The project's own files, the ones an operator merges into ceilometer's:
 # the mini-cloud points ceilometer at them, never at a copy.
