@@ -152,6 +152,12 @@ def restart_api(plugin):
     """Restart nova-api with or without our filter in its pipelines."""
     paste.write(plugin)
     procs.stop('nova-api')
+    # NOTE: uWSGI's master can be gone while the kernel still holds its
+    # listening socket a moment; a new nova-api started then fails to bind
+    # (seen once, in a load --control run).
+    port = layout.APIS['nova-api'][0]
+    procs.wait_for(lambda: not procs.tcp_ok(layout.HOST, port),
+                   'nova-api\'s port to be free', API_TIMEOUT)
     services.start('nova-api')
     procs.wait_for(lambda: services.api_ready('nova-api'), 'nova-api',
                    API_TIMEOUT)
