@@ -241,18 +241,10 @@ def _restart(service_name):
 def workers_of(name):
     """The pids of the uWSGI workers of nova-api ``name``."""
     master = procs.pid(name)
-    found = []
-    for d in os.listdir('/proc'):
-        if not d.isdigit():
-            continue
-        try:
-            with open('/proc/%s/stat' % d) as f:
-                fields = f.read().split(')')[-1].split()
-        except OSError:
-            continue
-        if master and int(fields[1]) == master:
-            found.append(int(d))
-    return sorted(found)
+    if not master:
+        return []
+    return sorted(pid for pid, fields in procs.stat_fields()
+                  if int(fields[1]) == master)
 
 
 def fault_api_workers(phase, ctx):

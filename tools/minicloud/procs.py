@@ -124,19 +124,25 @@ def kill(name):
     return bool(p)
 
 
-def _group_alive(pgid):
-    """True while a live (not zombie) process of group ``pgid`` is left."""
+def stat_fields():
+    """``(pid, fields)`` of every process: /proc/<pid>/stat after the name.
+
+    ``fields[0]`` is the state, ``fields[1]`` the parent's pid.
+    """
     for d in os.listdir('/proc'):
         if not d.isdigit():
             continue
         try:
             with open('/proc/%s/stat' % d) as f:
-                fields = f.read().split(')')[-1].split()
+                yield int(d), f.read().split(')')[-1].split()
         except OSError:
             continue
-        if len(fields) > 3 and fields[3] == str(pgid) and fields[0] != 'Z':
-            return True
-    return False
+
+
+def _group_alive(pgid):
+    """True while a live (not zombie) process of group ``pgid`` is left."""
+    return any(len(fields) > 3 and fields[3] == str(pgid)
+               and fields[0] != 'Z' for _, fields in stat_fields())
 
 
 def _signal_group(p, sig):

@@ -64,6 +64,16 @@ def _port_open(port):
         return False
 
 
+def terminate(proc, timeout=10):
+    """SIGTERM *proc*; SIGKILL it if it is still there after *timeout*."""
+    proc.terminate()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class RedisServer(fixtures.Fixture):
     """redis-server on a free port, no persistence, in a temp dir."""
 
@@ -79,12 +89,7 @@ class RedisServer(fixtures.Fixture):
         wait_until(lambda: _port_open(self.port), 20, 'redis-server')
 
     def _stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc)
 
 
 class EtcdServer(fixtures.Fixture):
@@ -111,12 +116,7 @@ class EtcdServer(fixtures.Fixture):
         wait_until(lambda: _port_open(self.port), 30, 'etcd')
 
     def _stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc)
 
 
 class RabbitNode(fixtures.Fixture):
