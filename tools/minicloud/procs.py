@@ -127,7 +127,8 @@ def kill(name):
 def stat_fields():
     """``(pid, fields)`` of every process: /proc/<pid>/stat after the name.
 
-    ``fields[0]`` is the state, ``fields[1]`` the parent's pid.
+    ``fields[0]`` is the state, ``fields[1]`` the parent's pid,
+    ``fields[2]`` the process group.
     """
     for d in os.listdir('/proc'):
         if not d.isdigit():
@@ -141,7 +142,7 @@ def stat_fields():
 
 def _group_alive(pgid):
     """True while a live (not zombie) process of group ``pgid`` is left."""
-    return any(len(fields) > 3 and fields[3] == str(pgid)
+    return any(len(fields) > 2 and fields[2] == str(pgid)
                and fields[0] != 'Z' for _, fields in stat_fields())
 
 
