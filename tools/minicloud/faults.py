@@ -25,8 +25,8 @@ replies where the arms differ in anything but host_status, host_status
 shown to the caller who may not see it, whole records without host_status
 for the caller who may (in the live cell while cell2 is down), the time
 to recover, and, for the notifier, the changes made against the events
-received. ``memory N`` instead sends N requests to each arm and prints the
-RSS of each nova-api's workers before and after.
+received. ``memory N`` instead sends N requests to each arm and samples
+the memory of each nova-api's workers as it goes (memory.py).
 """
 
 import argparse
@@ -44,6 +44,7 @@ from tools.minicloud import cell2
 from tools.minicloud import client
 from tools.minicloud import events
 from tools.minicloud import layout
+from tools.minicloud import memory
 from tools.minicloud import policy
 from tools.minicloud import procs
 from tools.minicloud import scenario
@@ -428,50 +429,20 @@ def prepare(admin):
     return callers
 
 
-def rss_kib(pids):
-    total = {}
-    for p in pids:
-        with open('/proc/%d/status' % p) as f:
-            for line in f:
-                if line.startswith('VmRSS:'):
-                    total[p] = int(line.split()[1])
-    return total
-
-
-def memory(load, total, warmup=300, seconds=420):
-    """RSS of each nova-api's workers before and after ``total`` requests.
-
-    Stops early, after ``seconds``, saying how many it sent.
-    """
+def memory_run(load, total, seconds):
+    """nova-api's memory over ``total`` requests per arm (memory.py)."""
     phase = Phase('memory')
     load.phase = phase
-    deadline = time.monotonic() + seconds
-
-    def wait_for(n):
-        while (min(t.requests for t in phase.tallies.values()) < n
-               and time.monotonic() < deadline):
-            time.sleep(1)
-    wait_for(warmup)
-    before = {arm: rss_kib(workers_of(APIS[arm])) for arm in URLS}
-    counted = {arm: phase.tallies[arm].requests for arm in URLS}
-    say('  RSS before (after %d requests per arm): %s; load average %s'
-        % (warmup, before, loadavg()))
-    wait_for(warmup + total)
-    after = {arm: rss_kib(workers_of(APIS[arm])) for arm in URLS}
+    say('load average at start of the memory run: %s' % loadavg())
+    result = memory.measure(
+        lambda: {arm: t.requests for arm, t in phase.tallies.items()},
+        {arm: (lambda name=APIS[arm]: workers_of(name)) for arm in URLS},
+        total, seconds=seconds, say=say)
     load.phase = None
-    result = {'load average at end': loadavg()}
+    result['load average at end'] = loadavg()
     for arm in URLS:
-        result[arm] = {
-            'requests': phase.tallies[arm].requests - counted[arm],
-            'errors': phase.tallies[arm].errors(),
-            'workers respawned': sorted(before[arm]) != sorted(after[arm]),
-            'rss before MiB': sum(before[arm].values()) / 1024.0,
-            'rss after MiB': sum(after[arm].values()) / 1024.0,
-            'per worker KiB': [[before[arm].get(p), after[arm].get(p)]
-                               for p in sorted(set(before[arm])
-                                               | set(after[arm]))]}
-        result[arm]['growth MiB'] = (result[arm]['rss after MiB']
-                                     - result[arm]['rss before MiB'])
+        result['arms'][arm]['errors'] = phase.tallies[arm].errors()
+        result['arms'][arm]['leaks'] = phase.tallies[arm].leaks
     return result
 
 
@@ -539,6 +510,9 @@ def main(argv=None):
     p.add_argument('what', nargs='*', default=list(FAULTS),
                    help='faults to run (default: all, in order), or '
                         '"memory N"')
+    p.add_argument('--seconds', type=int, default=6000,
+                   help='memory N: stop after this long, with the samples '
+                        'taken so far')
     args = p.parse_args(argv)
     admin = client.connect(layout.ADMIN)
     ctx = {'admin': admin}
@@ -554,8 +528,8 @@ def main(argv=None):
         time.sleep(5)  # both nova-apis' first requests fill their caches
         if args.what[:1] == ['memory']:
             total = int(args.what[1]) if len(args.what) > 1 else 20000
-            result = memory(load, total)
-            say(json.dumps(result, indent=1))
+            result = memory_run(load, total, args.seconds)
+            memory.print_report(result, say)
             REPORT.with_name('faults-memory.json').write_text(
                 json.dumps(result, indent=1))
             return 0
