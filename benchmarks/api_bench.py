@@ -15,10 +15,11 @@ import sys
 import api_harness  # noqa: F401
 import listing_bench
 import profile_bench
+import retention_bench
 import show_bench
 
 QUESTIONS = {'listing': listing_bench.main, 'show': show_bench.main}
-TOOLS = {'profile': profile_bench.main}
+TOOLS = {'profile': profile_bench.main, 'retained': retention_bench.main}
 
 
 def main(argv=None):
