@@ -588,6 +588,21 @@ def paste_files():
     return native_ini, plugin_ini
 
 
+def first_deployment(args):
+    """What a tool that asks about one deployment needs, quietly.
+
+    The first point of *args* as a Deployment (set up on entering it),
+    the switch of nova's own host_status and the first microversion.
+    """
+    quiet()
+    native_ini, plugin_ini = paste_files()
+    n_servers, n_hosts, n_projects = args.points[0]
+    deployment = Deployment(n_servers, n_hosts, n_projects, native_ini,
+                            plugin_ini, args.response_validation,
+                            args.sqlite_pool)
+    return deployment, NativeSwitch(), args.versions[0]
+
+
 def run(args, question, kind, path_of):
     """Every point of *args*, every version: the four arms, printed.
 

@@ -43,18 +43,13 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     path_of = {'detail': lambda deployment, i: listing_bench.PATH,
                'show': show_bench.server_path}[args.kind]
-    api_harness.quiet()
-    switch = api_harness.NativeSwitch()
-    native_ini, plugin_ini = api_harness.paste_files()
-    n_servers, n_hosts, n_projects = args.points[0]
-    version = args.versions[0]
+    deployment, switch, version = api_harness.first_deployment(args)
     print('profile of the %s arm, %s at %s, N=%d H=%d P=%d, %d requests; '
-          'plugin: %s' % (args.arm, args.kind, version, n_servers, n_hosts,
-                          n_projects, args.requests,
+          'plugin: %s' % (args.arm, args.kind, version, deployment.n_servers,
+                          deployment.n_hosts, deployment.n_projects,
+                          args.requests,
                           args.plugin_source or api_harness._plugin_source()))
-    with api_harness.Deployment(n_servers, n_hosts, n_projects, native_ini,
-                                plugin_ini, args.response_validation,
-                                args.sqlite_pool) as deployment:
+    with deployment:
         app = deployment.apps[args.arm]
         for i in range(5):
             api_harness.call(app, switch, args.arm, path_of(deployment, i),

@@ -95,22 +95,16 @@ def print_growth(stats, top):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    api_harness.quiet()
-    switch = api_harness.NativeSwitch()
-    native_ini, plugin_ini = api_harness.paste_files()
-    n_servers, n_hosts, n_projects = args.points[0]
-    version = args.versions[0]
+    deployment, switch, version = api_harness.first_deployment(args)
     print('Python memory kept per request, plugin and native arms, '
           'detail and show alternating at %s, N=%d H=%d P=%d; %d phases of '
           '%d requests per arm after %d of warm-up; plugin: %s'
-          % (version, n_servers, n_hosts, n_projects, args.phases,
-             args.requests, args.warmup,
+          % (version, deployment.n_servers, deployment.n_hosts,
+             deployment.n_projects, args.phases, args.requests, args.warmup,
              args.plugin_source or api_harness._plugin_source()))
     started = time.monotonic()
     growth = {PLUGIN: [], NATIVE: []}
-    with api_harness.Deployment(n_servers, n_hosts, n_projects, native_ini,
-                                plugin_ini, args.response_validation,
-                                args.sqlite_pool) as deployment:
+    with deployment:
         # As api_harness.run does: the deployment out of the collector's
         # way, so that the collection around each request is cheap.
         gc.collect()

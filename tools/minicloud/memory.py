@@ -77,10 +77,12 @@ def measure(requests, workers, total_requests, steps=10, warmup=300,
     deadline = time.monotonic() + seconds
 
     def wait_for(n):
-        while (min(requests().values()) < n
-               and time.monotonic() < deadline):
+        """True once every arm has answered ``n``; False at the deadline."""
+        while min(requests().values()) < n:
+            if time.monotonic() >= deadline:
+                return False
             time.sleep(1)
-        return min(requests().values()) >= n
+        return True
 
     samples = []
     for step in range(steps + 1):
@@ -135,6 +137,10 @@ def report(samples):
     return result
 
 
+def _per_1000(value):
+    return '-' if value is None else '%+.0f' % value
+
+
 def print_report(result, say=print):
     say()
     say('nova-api memory, sum over its workers, %d s' % result['seconds'])
@@ -144,13 +150,11 @@ def print_report(result, say=print):
     say(head)
     say('-' * len(head))
     for arm, row in sorted(result['arms'].items()):
-        def fmt(value):
-            return '-' if value is None else '%+.0f' % value
         say('%-15s %8d %6.1f -> %6.1f MiB   %6.1f -> %6.1f MiB   '
             '%+6.1f MiB   %s, %s%s' % (
                 arm, row['requests'], row['rss before MiB'],
                 row['rss after MiB'], row['uss before MiB'],
                 row['uss after MiB'], row['pss growth MiB'],
-                fmt(row['rss second-half KiB per 1000 requests']),
-                fmt(row['uss second-half KiB per 1000 requests']),
+                _per_1000(row['rss second-half KiB per 1000 requests']),
+                _per_1000(row['uss second-half KiB per 1000 requests']),
                 ' (workers respawned)' if row['workers respawned'] else ''))
