@@ -5,110 +5,94 @@ benchmarks/owner_callback_bench.py`` against a running mini-cloud, from the
 repository's top) measures the whole path of an owner's callback on real
 services: the operator's force-down call (``PUT /v2.1/os-services/{id}``,
 microversion 2.53, ``{"forced_down": true}``) returns -> host-status-notifier
-sees it at its next poll and sends the owner-facing events -> ceilometer's
-notification agent -> aodh-listener fires the alarms -> aodh-notifier ->
-POST on the owner's webhook (``tools.minicloud.webhook``, which records the
-arrival time of each POST).
+sends the owner-facing events -> ceilometer's notification agent (or,
+with the notifier's shortcut on, straight) -> aodh-listener fires the
+alarms -> aodh-notifier -> POST on the owner's webhook
+(``tools.minicloud.webhook``, which records the arrival time of each POST).
 
-One alarm per server (the layout OPNFV Doctor measured: an alarm per VM),
-each with its own webhook path. For a host with N servers, a run is the
-time from the call returning to the last of the N POSTs. Runs are spaced by
-a random sleep, so that they do not all land at the same point of the
-notifier's 0.25 s poll. The UNKNOWN runs kill the host's nova-compute and
-time the POST with UNKNOWN from the kill, beside ``service_down_time``.
+A run is the time from the call returning to the POST that completes the
+host's servers: with N servers on the host, the last of them the owner
+hears of. How the owner's alarms are laid out (``--layouts``):
 
-Where the time goes, for every POST, from the services' own clocks: the
-event's ``generated`` (when the notifier sent it: oslo.messaging's message
-timestamp, which ceilometer keeps), aodh-listener's log line
-"alarm ... transitioning to alarm because Event <id=...>" and
-aodh-notifier's "Notifying alarm ... because Event <id=...>" (both name the
-event's message id), and the webhook's arrival time.
+``server``
+    one alarm per server (``traits.instance_id``), each with its own
+    webhook path: the layout OPNFV Doctor measured, N alarms fire;
+``project``
+    one alarm for the project on ``instance.host_status_change``, no
+    query: it fires N times, once per server;
+``summary``
+    one alarm for the project on the per-project summary event: it fires
+    once per project and change, the POST lists the servers.
+
+Runs are spaced by a random sleep. The UNKNOWN runs kill the host's
+nova-compute and time the POST with UNKNOWN from the kill, beside
+``service_down_time``.
+
+Also measured (``callback_measures``): where the time goes, from the
+services' own clocks (the event's ``generated``, aodh-listener's and
+aodh-notifier's log lines naming the event, the webhook's arrival); the
+CPU that ceilometer, aodh-listener, aodh-notifier and the notifiers spend
+per owner-facing event (their process groups' ticks over the runs, less
+what they burn idle); with ``--profile DIR``, py-spy on ceilometer and
+aodh during the runs of ``--profile-size``.
 
 The figures go to stdout and, with ``--out``, to a JSON file of every
-sample. Hold ``/tmp/bench.lock`` (and the mini-cloud's lock) for figures to
-report, and give the load average beside them (printed).
+sample. Hold the mini-cloud's lock for figures to report, and give the
+load average beside them (printed).
 """
 
 import argparse
-import datetime
 import json
-import os
 import random
-import re
-import statistics
 import sys
 import time
 
 from tools.minicloud import alarms
 from tools.minicloud import client
 from tools.minicloud import layout
+from tools.minicloud import owner_path
 from tools.minicloud import policy
-from tools.minicloud import procs
 from tools.minicloud import scenario
 from tools.minicloud import webhook
 
+sys.path.insert(0, __file__.rsplit('/', 1)[0])
+import callback_measures as measures  # noqa: E402
+
 PREFIX = 'cbench-'
-TIMEOUT = 60
-LOG_LINE = re.compile(
-    r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*?Event <id=([0-9a-f-]{36}),')
+TIMEOUT = 120
+# Each size on a host of its own where it can: a smaller size on a host
+# that still has a larger size's servers would send that many events.
+HOSTS = {1: layout.COMPUTE_HOSTS[2], 200: layout.COMPUTE_HOSTS[1]}
+DEFAULT_HOST = layout.COMPUTE_HOSTS[0]
 
 
-def percentile(values, q):
-    """The q-th percentile (0-100), by nearest rank.
-
-    With 20 runs p99 is the worst one, and no interpolation invents a
-    value never measured.
+class AlarmLayout(object):
+    """How the owner's alarms are made, and which servers a POST speaks for.
     """
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
 
+    def __init__(self, name):
+        self.name = name
 
-def summary(values):
-    if not values:
-        return 'no samples'
-    return 'p50 %.3f s  p99 %.3f s  max %.3f s  (n=%d)' % (
-        percentile(values, 50), percentile(values, 99), max(values),
-        len(values))
+    def alarms(self, tag, servers):
+        """``[(label, event type, traits)]``: one alarm each."""
+        if self.name == 'server':
+            return [('cbench/%s/%s' % (tag, sid), alarms.EVENT_TYPE,
+                     {'instance_id': sid}) for sid in servers]
+        if self.name == 'project':
+            return [('cbench/%s/project' % tag, alarms.EVENT_TYPE, {})]
+        return [('cbench/%s/summary' % tag, alarms.SUMMARY_EVENT_TYPE, {})]
 
+    def covers(self, post, servers):
+        """The servers a POST tells the owner about.
 
-def _servers_on(owner, host, count):
-    """*count* servers of the owner named for *host*, booted if missing."""
-    name = '%s%s-' % (PREFIX, host)
-    have = [s for s in owner.compute.servers() if s.name.startswith(name)
-            and s.status == 'ACTIVE']
-    image = owner.image.find_image('tiny')
-    flavor = owner.compute.find_flavor('m1.tiny')
-    booting = [owner.compute.create_server(
-        name='%s%d' % (name, i), image_id=image.id, flavor_id=flavor.id,
-        networks='none', host=host) for i in range(len(have), count)]
-    for server in booting:
-        have.append(owner.compute.wait_for_server(server, wait=600,
-                                                  interval=2))
-    return sorted(s.id for s in have)[:count]
-
-
-def _log_times(name):
-    """``{event message id: wall time}`` from a service's log."""
-    found = {}
-    try:
-        with open(procs.logfile(name), encoding='utf-8',
-                  errors='replace') as f:
-            for line in f:
-                m = LOG_LINE.match(line)
-                if m:
-                    found.setdefault(m.group(2), datetime.datetime.strptime(
-                        m.group(1), '%Y-%m-%d %H:%M:%S.%f').timestamp())
-    except OSError:
-        pass
-    return found
-
-
-def _generated(post):
-    """When the notifier sent the event (UTC, from oslo.messaging)."""
-    text = post['body']['reason_data']['event']['generated']
-    when = datetime.datetime.fromisoformat(text.replace('Z', ''))
-    return when.replace(tzinfo=datetime.timezone.utc).timestamp()
+        A summary names the host by its ``host_id`` and counts the
+        project's servers there: here, every server of the run.
+        """
+        traits = webhook.traits(post)
+        if self.name == 'summary':
+            return servers if int(traits.get('instance_count', 0)) == len(
+                servers) else []
+        return [traits.get('instance_id')]
 
 
 class Bench(object):
@@ -119,82 +103,150 @@ class Bench(object):
         self.owner = client.connect(layout.OWNER)
         self.admin_s = client.session(layout.ADMIN)
         self.owner_s = client.session(layout.OWNER)
+        self.path = owner_path.current()
         self.results = {'started': time.time(), 'args': vars(args),
-                        'load_before': os.getloadavg(), 'sizes': {},
-                        'unknown': []}
+                        'path': self.path,
+                        'load_before': measures.load_average(),
+                        'blocks': [], 'unknown': []}
 
-    def prepare(self, host, count):
-        servers = _servers_on(self.owner, host, count)
-        tag = '%s%s-%d' % (PREFIX, host, count)
+    # -- set-up ---------------------------------------------------------
+
+    def servers_on(self, host, count):
+        """Exactly *count* servers of the owner on *host*, booted if missing.
+
+        Surplus servers (of an earlier, larger size) are deleted: each
+        server on the host gets an event, alarmed or not.
+        """
+        name = '%s%s-' % (PREFIX, host)
+        have = [s for s in self.owner.compute.servers()
+                if s.name.startswith(name)]
+        have = [s for s in have if s.status == 'ACTIVE'] + [
+            s for s in have if s.status != 'ACTIVE']
+        for s in have[count:]:
+            self.owner.compute.delete_server(s, ignore_missing=True)
+        for s in have[count:]:
+            self.owner.compute.wait_for_delete(s, wait=300, interval=1)
+        have = [s for s in have[:count] if s.status == 'ACTIVE']
+        image = self.owner.image.find_image('tiny')
+        flavor = self.owner.compute.find_flavor('m1.tiny')
+        booting = [self.owner.compute.create_server(
+            name='%s%d-%s' % (name, i, time.time()), image_id=image.id,
+            flavor_id=flavor.id, networks='none', host=host)
+            for i in range(len(have), count)]
+        for server in booting:
+            have.append(self.owner.compute.wait_for_server(
+                server, wait=900, interval=2))
+        return sorted(s.id for s in have)
+
+    def prepare(self, host, count, alarm_layout):
+        servers = self.servers_on(host, count)
+        tag = '%s-%d-%s' % (host, count, alarm_layout.name)
         alarms.delete_named(self.owner_s, PREFIX)
-        labels = {}
-        for sid in servers:
-            label = 'cbench/%s/%s' % (tag, sid)
-            alarms.create(self.owner_s, '%s%s' % (PREFIX, sid),
-                          webhook.url(label), instance_id=sid)
-            labels['/' + label] = sid
+        labels = set()
+        for label, event_type, traits in alarm_layout.alarms(tag, servers):
+            alarms.create(self.owner_s, PREFIX + label.rsplit('/', 1)[-1],
+                          webhook.url(label), event_type=event_type,
+                          **traits)
+            labels.add('/' + label)
         alarms.wait_until_seen()
         return servers, labels
 
-    def wait_all(self, labels, host_status, since):
-        def match(post):
-            return (post['path'] in labels and
-                    webhook.traits(post).get('host_status') == host_status)
-        posts = webhook.wait(match, since=since, count=len(labels),
-                             timeout=TIMEOUT)
-        seen = {p['path'] for p in posts}
-        if seen != set(labels):
-            raise RuntimeError('a server was called back twice, another '
-                               'not at all: %s' % sorted(set(labels) - seen))
-        return posts
+    # -- runs -----------------------------------------------------------
 
-    def force_down_runs(self, host, count):
-        servers, labels = self.prepare(host, count)
+    def wait_covered(self, alarm_layout, labels, servers, host_status,
+                     since):
+        """The POSTs until every server was spoken for with *host_status*.
+
+        :returns: ``(posts, completed_by, repeats)``: every matching POST
+            up to the one that completed the set, that one, and how many
+            servers were spoken for more than once (at-least-once
+            delivery allows it; it is counted, not hidden).
+        """
+        wanted = set(servers)
+        seen = {}
+        got = []
+        deadline = time.monotonic() + TIMEOUT
+        read = since
+        while True:
+            new = webhook.posts(read) if webhook.mark() > read else []
+            read += len(new)
+            for post in new:
+                if post['path'] not in labels or webhook.traits(post).get(
+                        'host_status') != host_status:
+                    continue
+                got.append(post)
+                for sid in alarm_layout.covers(post, servers):
+                    seen[sid] = seen.get(sid, 0) + 1
+                if wanted <= set(seen):
+                    repeats = sum(1 for c in seen.values() if c > 1)
+                    return got, post, repeats
+            if time.monotonic() > deadline:
+                raise RuntimeError('%d of %d servers called back with %s '
+                                   'after %d s' % (len(wanted & set(seen)),
+                                                   len(wanted), host_status,
+                                                   TIMEOUT))
+            time.sleep(0.02)
+
+    def block(self, host, count, alarm_layout):
+        """The runs of one size and layout, with their CPU and profile."""
+        servers, labels = self.prepare(host, count, alarm_layout)
+        idle = measures.idle_rate()
         runs = []
-        for i in range(self.args.runs):
-            time.sleep(random.uniform(1.0, 2.0))
-            since = webhook.mark()
-            returned = scenario.put_service(self.admin, self.admin_s, host,
-                                            {'forced_down': True})
-            returned_wall = time.time()
-            posts = self.wait_all(labels, 'DOWN', since)
-            runs.append(self.run_record(posts, returned, returned_wall))
-            print('  %d servers, run %2d: last %.3f s, first %.3f s' % (
-                count, i + 1, runs[-1]['last'], runs[-1]['first']),
-                flush=True)
-            since = webhook.mark()
-            scenario.put_service(self.admin, self.admin_s, host,
-                                 {'forced_down': False})
-            self.wait_all(labels, 'UP', since)
-        self.add_stages(runs)
-        self.results['sizes'][str(count)] = {'host': host, 'runs': runs}
-        return runs
-
-    def run_record(self, posts, returned, returned_wall):
-        arrivals = sorted(p['received_monotonic'] - returned for p in posts)
-        return {'first': arrivals[0], 'last': arrivals[-1],
-                'returned_wall': returned_wall,
-                'events': [{'message_id': p['body']['reason_data']['event']
-                            ['message_id'], 'generated': _generated(p),
-                            'received': p['received']} for p in posts]}
-
-    def add_stages(self, runs):
-        """Add the listener's and the notifier's log times to each event."""
-        listener = _log_times('aodh-listener')
-        notifier = _log_times('aodh-notifier')
-        for run in runs:
-            for event in run['events']:
-                event['listener'] = listener.get(event['message_id'])
-                event['notifier'] = notifier.get(event['message_id'])
+        repeats = 0
+        profiling = (self.args.profile and count == self.args.profile_size
+                     and alarm_layout.name == self.args.layouts[0])
+        profiler = measures.Profiler(
+            self.args.profile, '%s-%d-%s' % (self.path, count,
+                                             alarm_layout.name)) \
+            if profiling else None
+        before = measures.cpu_sample()
+        if profiler:
+            profiler.__enter__()
+        try:
+            for i in range(self.args.runs):
+                time.sleep(random.uniform(1.0, 2.0))
+                since = webhook.mark()
+                returned = scenario.put_service(self.admin, self.admin_s,
+                                                host, {'forced_down': True})
+                returned_wall = time.time()
+                posts, last, dup = self.wait_covered(
+                    alarm_layout, labels, servers, 'DOWN', since)
+                repeats += dup
+                runs.append(run_record(posts, last, returned,
+                                       returned_wall))
+                print('  %3d servers, %-7s run %2d: last %.3f s, first '
+                      '%.3f s' % (count, alarm_layout.name, i + 1,
+                                  runs[-1]['last'], runs[-1]['first']),
+                      flush=True)
+                since = webhook.mark()
+                scenario.put_service(self.admin, self.admin_s, host,
+                                     {'forced_down': False})
+                _, _, dup = self.wait_covered(alarm_layout, labels, servers,
+                                              'UP', since)
+                repeats += dup
+        finally:
+            if profiler:
+                profiler.__exit__(None, None, None)
+        after = measures.cpu_sample()
+        events = 2 * len(runs) * owner_path.events_per_change(count)
+        measures.add_log_times(runs)
+        self.results['blocks'].append({
+            'host': host, 'servers': count, 'layout': alarm_layout.name,
+            'alarms': len(labels), 'runs': runs, 'repeats': repeats,
+            'load': measures.load_average(), 'events': events,
+            'cpu_ms_per_event': measures.cpu_per_event(before, after, idle,
+                                                       events),
+            'idle_cpu': idle})
 
     def unknown_runs(self, host):
-        servers, labels = self.prepare(host, 1)
+        servers, labels = self.prepare(host, 1, AlarmLayout('server'))
         for i in range(self.args.unknown_runs):
             time.sleep(random.uniform(1.0, 2.0))
             since = webhook.mark()
             scenario.stop_compute(host)
             killed = time.monotonic()
-            [post] = self.wait_all(labels, 'UNKNOWN', since)
+            _, post, _ = self.wait_covered(AlarmLayout('server'), labels,
+                                           servers, 'UNKNOWN', since)
             latency = post['received_monotonic'] - killed
             self.results['unknown'].append(latency)
             print('  nova-compute killed, run %d: %.3f s (service_down_time'
@@ -202,29 +254,39 @@ class Bench(object):
                   flush=True)
             since = webhook.mark()
             scenario.start_compute(host)
-            self.wait_all(labels, 'UP', since)
+            self.wait_covered(AlarmLayout('server'), labels, servers, 'UP',
+                              since)
+
+    # -- report ---------------------------------------------------------
 
     def report(self):
         out = []
-        load = os.getloadavg()
-        self.results['load_after'] = load
-        out.append('load average before %s, after %s' % (
-            ' '.join('%.2f' % x for x in self.results['load_before']),
-            ' '.join('%.2f' % x for x in load)))
-        for count, data in sorted(self.results['sizes'].items(),
-                                  key=lambda kv: int(kv[0])):
-            runs = data['runs']
-            out.append('force-down returned -> webhook, %s server(s) on %s, '
-                       'last POST: %s' % (count, data['host'], summary(
-                           [r['last'] for r in runs])))
-            if int(count) > 1:
-                out.append('    first POST: %s' % summary(
+        self.results['load_after'] = measures.load_average()
+        out.append('owner feed path: %s; load average before %s, after %s'
+                   % (self.path, self.results['load_before'],
+                      self.results['load_after']))
+        for b in self.results['blocks']:
+            runs = b['runs']
+            out.append('force-down returned -> webhook, %d server(s) on %s, '
+                       '%s alarm(s) (%s), last POST: %s  [load %s]' % (
+                           b['servers'], b['host'], b['alarms'], b['layout'],
+                           measures.summary([r['last'] for r in runs]),
+                           b['load']))
+            if b['servers'] > 1:
+                out.append('    first POST: %s' % measures.summary(
                     [r['first'] for r in runs]))
-            out.extend('    ' + line for line in stages(runs))
+            out.extend('    ' + line for line in measures.stages(runs))
+            out.append('    CPU per owner-facing event (%d events): %s' % (
+                b['events'], ', '.join(
+                    '%s %.2f ms' % (n, v) for n, v in
+                    sorted(b['cpu_ms_per_event'].items()))))
+            if b['repeats']:
+                out.append('    servers called back more than once: %d'
+                           % b['repeats'])
         if self.results['unknown']:
             out.append('nova-compute killed -> webhook with UNKNOWN: %s; '
                        'service_down_time %d s, report_interval %d s' % (
-                           summary(self.results['unknown']),
+                           measures.summary(self.results['unknown']),
                            layout.SERVICE_DOWN_TIME, layout.REPORT_INTERVAL))
         text = '\n'.join(out)
         print(text, flush=True)
@@ -232,69 +294,63 @@ class Bench(object):
         return text
 
 
-def stages(runs):
-    """Medians of each stage over every event, and of the last event."""
-    parts = {'returned -> notifier sent': [],
-             'notifier sent -> aodh-listener fires': [],
-             'aodh-listener fires -> aodh-notifier posts': [],
-             'aodh-notifier posts -> webhook received': []}
-    last = {k: [] for k in parts}
-    for run in runs:
-        ordered = sorted(run['events'], key=lambda e: e['received'])
-        for event in ordered:
-            if not (event.get('listener') and event.get('notifier')):
-                continue
-            values = (event['generated'] - run['returned_wall'],
-                      event['listener'] - event['generated'],
-                      event['notifier'] - event['listener'],
-                      event['received'] - event['notifier'])
-            for key, value in zip(parts, values):
-                parts[key].append(value)
-                if event is ordered[-1]:
-                    last[key].append(value)
-    lines = []
-    for key in parts:
-        if parts[key]:
-            lines.append('%-44s median %.3f s (every event), %.3f s (the '
-                         'last of each run)' % (
-                             key, statistics.median(parts[key]),
-                             statistics.median(last[key] or [0])))
-    return lines
+def run_record(posts, last, returned, returned_wall):
+    return {'first': min(p['received_monotonic'] for p in posts) - returned,
+            'last': last['received_monotonic'] - returned,
+            'returned_wall': returned_wall,
+            'events': [{'message_id': p['body']['reason_data']['event']
+                        ['message_id'], 'generated': measures.generated(p),
+                        'received': p['received']} for p in posts]}
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--runs', type=int, default=20)
-    p.add_argument('--sizes', default='1,50',
+    p.add_argument('--sizes', default='1,10,25,50,200',
                    help='servers on the host, comma-separated')
-    p.add_argument('--unknown-runs', type=int, default=3)
+    p.add_argument('--layouts', default='server,project',
+                   help='alarm layouts, comma-separated: server, project, '
+                   'summary')
+    p.add_argument('--unknown-runs', type=int, default=0)
     p.add_argument('--out', help='write every sample to this JSON file')
+    p.add_argument('--profile', metavar='DIR',
+                   help='py-spy on ceilometer and aodh during the runs of '
+                   '--profile-size (first layout), raw files and summaries '
+                   'into DIR')
+    p.add_argument('--profile-size', type=int, default=50)
     p.add_argument('--keep-servers', action='store_true',
                    help='leave the servers booted for a next run (they '
                    'would change what the e2e tests see on their hosts)')
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
+    args.layouts = args.layouts.split(',')
     bench = Bench(args)
     policy.write(owner_line=True)
     scenario.heal(bench.admin)
-    hosts = {1: layout.COMPUTE_HOSTS[2], 50: layout.COMPUTE_HOSTS[0]}
+    sizes = [int(x) for x in args.sizes.split(',')]
+    # Room for the largest size beside the e2e tests' servers.
+    bench.admin.set_compute_quotas(bench.owner.current_project_id,
+                                   instances=max(sizes) + 100,
+                                   cores=2 * max(sizes) + 200,
+                                   ram=64 * (max(sizes) + 100) * 2)
     try:
-        for count in (int(x) for x in args.sizes.split(',')):
-            host = hosts.get(count, layout.COMPUTE_HOSTS[0])
-            print('%d server(s) on %s, %d runs' % (count, host, args.runs),
-                  flush=True)
-            bench.force_down_runs(host, count)
+        for count in sizes:
+            host = HOSTS.get(count, DEFAULT_HOST)
+            for name in args.layouts:
+                print('%d server(s) on %s, %s alarms, %d runs, path %s' % (
+                    count, host, name, args.runs, bench.path), flush=True)
+                bench.block(host, count, AlarmLayout(name))
         if args.unknown_runs:
-            bench.unknown_runs(layout.COMPUTE_HOSTS[2])
+            bench.unknown_runs(HOSTS[1])
     finally:
         alarms.delete_named(bench.owner_s, PREFIX)
         if not args.keep_servers:
-            scenario.delete_named(bench.owner, PREFIX, wait=600)
+            scenario.delete_named(bench.owner, PREFIX, wait=900)
         scenario.heal(bench.admin)
         policy.write(owner_line=False)
-    bench.report()
-    if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(bench.results, f, indent=1, sort_keys=True)
+        bench.report()
+        if args.out:
+            with open(args.out, 'w') as f:
+                json.dump(bench.results, f, indent=1, sort_keys=True)
     return 0
 
 

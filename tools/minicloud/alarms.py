@@ -12,6 +12,8 @@ import time
 from tools.minicloud import layout
 
 EVENT_TYPE = 'instance.host_status_change'
+# One per project and change of a host (the notifier's owner_events).
+SUMMARY_EVENT_TYPE = EVENT_TYPE + '.summary'
 # When this process last made an alarm (time.monotonic()).
 _last_made = [0.0]
 
@@ -55,15 +57,15 @@ def cli_create_args(name, action, **traits):
     return args
 
 
-def create(session, name, action, **traits):
+def create(session, name, action, event_type=EVENT_TYPE, **traits):
     """Create an event alarm as the session's account; returns its id.
 
     :param action: the URL Aodh POSTs to when the alarm fires.
     :param traits: trait equalities, e.g. ``instance_id=<server>``; none
-        means every ``instance.host_status_change`` of the project.
+        means every event of *event_type* of the project.
     """
     body = {'name': name, 'type': 'event',
-            'event_rule': {'event_type': EVENT_TYPE,
+            'event_rule': {'event_type': event_type,
                            'query': trait_query(**traits)},
             'alarm_actions': [action], 'repeat_actions': True}
     resp = session.post(layout.AODH_URL + '/v2/alarms', json=body,
