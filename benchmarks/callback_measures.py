@@ -17,6 +17,7 @@ import time
 from tools.minicloud import layout
 from tools.minicloud import procs
 from tools.minicloud import pyspy
+from tools import stats
 
 # The services whose CPU is counted per event: each is a process group
 # (a cotyledon master and its workers), started by the launcher.
@@ -29,23 +30,13 @@ LOG_LINE = re.compile(
     r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*?Event <id=([0-9a-f-]{36}),')
 
 
-def percentile(values, q):
-    """The q-th percentile (0-100), by nearest rank.
-
-    With 20 runs p99 is the worst one, and no interpolation invents a
-    value never measured.
-    """
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
-
-
 def summary(values):
+    """p50, p99 (by nearest rank: with 20 runs, the worst), max and n."""
     if not values:
         return 'no samples'
     return 'p50 %.3f s  p99 %.3f s  max %.3f s  (n=%d)' % (
-        percentile(values, 50), percentile(values, 99), max(values),
-        len(values))
+        stats.percentile(values, 50), stats.percentile(values, 99),
+        max(values), len(values))
 
 
 def load_average():
