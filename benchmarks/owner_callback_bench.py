@@ -67,8 +67,7 @@ DEFAULT_HOST = layout.COMPUTE_HOSTS[0]
 
 
 class AlarmLayout(object):
-    """How the owner's alarms are made, and which servers a POST speaks for.
-    """
+    """The owner's alarms, and which servers a POST speaks for."""
 
     def __init__(self, name):
         self.name = name

@@ -91,6 +91,32 @@ OPTS = [
              'change ungated; the notifier refuses to start if the two '
              'lists share a topic.'),
     cfg.ListOpt(
+        'owner_aodh_topics',
+        default=[],
+        help='The shortcut: topics of Aodh\'s event alarm listener '
+             '(its [listener] event_alarm_topic, alarm.all) to which the '
+             'owner-facing feed is sent directly, in Aodh\'s own event '
+             'format (the events ceilometer would make of it with this '
+             'project\'s event definitions), instead of through '
+             'ceilometer. The same policy gate, copies, event ids and '
+             'delivery as owner_topics; ceilometer\'s agent is then not '
+             'in the owners\' path. Empty (the default): off. Set this or '
+             'owner_topics, not both: with both, an owner would be called '
+             'back twice.'),
+    cfg.ListOpt(
+        'owner_events',
+        item_type=cfg.types.String(choices=('server', 'project')),
+        default=['server', 'project'],
+        help='The owner-facing events of a change of a host: "server", '
+             'one instance.host_status_change per server (an owner\'s '
+             'alarm can match one server by its instance_id); "project", '
+             'one instance.host_status_change.summary per project (its '
+             'servers on the host named by host_id and counted), sent '
+             'first, so that a project\'s one alarm fires once per change '
+             'however many servers the host had. Each event costs '
+             'ceilometer and Aodh the same; leave out a shape no owner '
+             'alarms on.'),
+    cfg.ListOpt(
         'owner_roles',
         default=['member', 'reader'],
         help='Roles of the project member for whom nova\'s host_status '

@@ -10,6 +10,7 @@ import uuid
 
 import oslo_messaging
 
+from host_status_ext.notifier import aodh_events
 from host_status_ext.notifier import coordination
 from host_status_ext.notifier import delivery
 from host_status_ext.notifier import emitter
@@ -34,28 +35,38 @@ def make_sender(conf, transport=None):
 
 
 def make_owner_feed(conf, sender):
-    """The owner-facing feed, or None when ``owner_topics`` is empty.
+    """The owner-facing feed, or None when it has no topics.
 
     :param sender: the operator's Sender, whose transport the owner topics
         share.
     :raises ConfigurationError: if an owner topic is also an operator
         topic: the operator's feed is not gated, so whoever listens to that
-        topic for the owners (ceilometer) would hear every change.
+        topic for the owners (ceilometer) would hear every change; or if
+        both the ceilometer topics and the shortcut's are set.
     """
     opts = conf.host_status_notifier
-    if not opts.owner_topics:
+    if opts.owner_topics and opts.owner_aodh_topics:
+        raise ConfigurationError(
+            '[host_status_notifier] owner_topics and owner_aodh_topics are '
+            'both set: the owners\' events would reach Aodh twice, through '
+            'ceilometer and directly, and every alarm would fire twice. '
+            'Set one of them.')
+    topics = opts.owner_topics or opts.owner_aodh_topics
+    if not topics:
         return None
-    shared = sorted(set(opts.owner_topics) & set(opts.topics))
+    shared = sorted(set(topics) & set(opts.topics))
     if shared:
         raise ConfigurationError(
-            '[host_status_notifier] owner_topics and topics share %s: the '
+            '[host_status_notifier] owner topics and topics share %s: the '
             'owner-facing feed needs topics of its own, or ceilometer would '
             'hand every change to the owners\' alarms, whatever nova\'s '
             'policy says.' % ', '.join(shared))
+    wire = aodh_events.send if opts.owner_aodh_topics \
+        else owner_feed.send_versioned
     return owner_feed.OwnerFeed(
-        delivery.Sender(sender.transport, opts.driver, opts.owner_topics,
+        delivery.Sender(sender.transport, opts.driver, topics,
                         opts.send_retry),
-        roles=opts.owner_roles)
+        roles=opts.owner_roles, shapes=opts.owner_events, wire=wire)
 
 
 def publisher_id(conf):

@@ -17,6 +17,11 @@ its host: :func:`event_id` derives it from the server, the transition and
 the time the change was recorded, so the copy sent again after a takeover or
 a failed send carries the same id as the first, and a consumer drops a
 duplicate by it.
+
+The summary (:class:`HostStatusSummaryPayload`, event type
+``instance.host_status_change.summary``) is for owners only: one per
+project and change of a host, naming that project's servers on the host,
+so that an owner's one alarm fires once, not once per server.
 """
 
 import uuid
@@ -28,6 +33,7 @@ from oslo_versionedobjects import fields
 from host_status_ext import status
 
 EVENT_TYPE = 'instance.host_status_change'
+SUMMARY_EVENT_TYPE = EVENT_TYPE + '.summary'
 PUBLISHER = 'host-status-notifier'
 
 # NOTE: a fixed namespace: event ids must be the same from every instance
@@ -44,6 +50,18 @@ def event_id(server_uuid, old, new, changed_at):
     """
     return str(uuid.uuid5(EVENT_ID_NAMESPACE, '/'.join(
         (server_uuid, old, new, changed_at))))
+
+
+def summary_event_id(project_id, host_id, old, new, changed_at):
+    """The stable id of one project's summary of one host change.
+
+    :param old: the old value as the owner is told it, or ``None`` where
+        it is hidden from them: a summary that shows it and one that does
+        not are two events.
+    """
+    return str(uuid.uuid5(EVENT_ID_NAMESPACE, '/'.join(
+        ('summary', project_id, host_id or '',
+         '-' if old is None else old, new, changed_at))))
 
 
 class HostStatusObjectRegistry(ovo_base.VersionedObjectRegistry):
@@ -91,6 +109,51 @@ class HostStatusChangePayload(HostStatusNotificationObject):
         super().obj_make_compatible(primitive, target_version)
         if versionutils.convert_version_to_tuple(target_version) < (1, 1):
             primitive.pop('event_id', None)
+
+
+@HostStatusObjectRegistry.register
+class HostStatusSummaryPayload(HostStatusNotificationObject):
+    """What the owner of a project's servers on one host is told at once.
+
+    The servers are named by their host's ``host_id`` (nova's ``hostId``,
+    the same for every server of the project on that host, shown by
+    ``GET /servers/detail``) and counted, not listed: ceilometer cuts a
+    text trait at 255 characters (six UUIDs), and Aodh compares whole
+    values, so a list in a trait could be neither complete nor matched.
+    """
+
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = {
+        'event_id': fields.UUIDField(),
+        'project_id': fields.StringField(),
+        'host_id': fields.StringField(nullable=True),
+        'old_host_status': HostStatusField(),
+        'host_status': HostStatusField(),
+        'changed_at': fields.DateTimeField(),
+        'instance_count': fields.IntegerField(),
+    }
+
+
+@HostStatusObjectRegistry.register
+class HostStatusSummaryNotification(HostStatusNotificationObject):
+    """Envelope of a summary: priority, event type, publisher, payload."""
+
+    # Version 1.0: Initial version
+    VERSION = '1.0'
+
+    fields = {
+        'priority': fields.StringField(),
+        'event_type': fields.StringField(),
+        'publisher_id': fields.StringField(),
+        'payload': fields.ObjectField('HostStatusSummaryPayload'),
+    }
+
+    def emit(self, sender):
+        """Send this notification; raise if it was not accepted."""
+        sender.send(self.publisher_id, self.event_type, self.priority,
+                    self.payload.obj_to_primitive(), self.payload.event_id)
 
 
 @HostStatusObjectRegistry.register

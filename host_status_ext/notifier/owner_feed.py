@@ -27,7 +27,26 @@ project member; the target is the server's project, as for nova's show.
 A copy reveals nothing the owner may not see: ``old_host_status`` is left
 out when the policy would not show the earlier value (always, under
 unknown-only), and its publisher_id names no host, not even the notifier's.
+
+Two shapes (``[host_status_notifier] owner_events``), and the owner
+chooses which to alarm on:
+
+- ``server``: a copy per server, ``instance.host_status_change``, which an
+  alarm can match by ``instance_id``;
+- ``project``: one ``instance.host_status_change.summary`` per project
+  and change of a host, over the servers the gate let through, named by
+  their ``host_id`` and counted, so that a project's one alarm fires once
+  however many of its servers the host had. Summaries are sent first: an
+  owner who alarms on them is not queued behind the host's per-server
+  events in ceilometer and Aodh.
+
+And two ways to Aodh: the notification itself, on topics ceilometer
+listens to (:func:`send_versioned`), or the shortcut
+(:func:`host_status_ext.notifier.aodh_events.send`), which hands Aodh's
+event alarm listener the events ceilometer would have made of it.
 """
+
+import collections
 
 from nova import context as nova_context
 
@@ -52,6 +71,14 @@ def owner_view(visibility, old, new):
     return (old if visibility.allows(old) else None), new
 
 
+SHAPES = ('server', 'project')
+
+
+def send_versioned(notification, sender):
+    """The owner topics' wire format: the versioned notification as is."""
+    notification.emit(sender)
+
+
 class OwnerNotification(object):
     """An owner-facing copy, bound to the notifier of the owner topics.
 
@@ -59,11 +86,15 @@ class OwnerNotification(object):
     ``emit(notifier)`` on each with the operator's notifier; a copy goes
     through its own instead, so that it can never land on an operator
     topic, and the emitter needs no second send path.
+
+    :param wire: ``wire(notification, sender)`` sends it in the owner
+        feed's format (:func:`send_versioned` or the shortcut's).
     """
 
-    def __init__(self, notification, notifier):
+    def __init__(self, notification, notifier, wire=send_versioned):
         self.notification = notification
         self.notifier = notifier
+        self.wire = wire
 
     @property
     def payload(self):
@@ -71,7 +102,7 @@ class OwnerNotification(object):
 
     def emit(self, operator_sender=None):
         """Send it through the owner topics, never *operator_sender*."""
-        self.notification.emit(self.notifier)
+        self.wire(self.notification, self.notifier)
 
 
 class OwnerFeed(object):
@@ -81,12 +112,17 @@ class OwnerFeed(object):
     :param roles: the roles of the project member the policy is evaluated
         for.
     :param gate: the visibility decision; the API filter's by default.
+    :param shapes: which of :data:`SHAPES` to send.
+    :param wire: how each goes out (see :class:`OwnerNotification`).
     """
 
-    def __init__(self, notifier, roles=('member', 'reader'), gate=None):
+    def __init__(self, notifier, roles=('member', 'reader'), gate=None,
+                 shapes=SHAPES, wire=send_versioned):
         self.notifier = notifier
         self.roles = list(roles)
         self.gate = gate or authorization.Gate()
+        self.shapes = frozenset(shapes)
+        self.wire = wire
 
     def visibility(self, project_id, user_id):
         """What a member of *project_id* may see of host_status.
@@ -105,12 +141,15 @@ class OwnerFeed(object):
 
         The policy is evaluated once per project and user of the host's
         servers, before anything is sent. A server without a project has no
-        owner and gets no copy.
+        owner and gets no copy. A summary covers the servers of one project
+        that its owners may be told of in the same terms (new value, and
+        old value or none); the per-server copies follow the summaries.
 
         :returns: a list of :class:`OwnerNotification`, possibly empty.
         """
         seen = {}
-        out = []
+        per_server = []
+        groups = collections.OrderedDict()
         for notification in notifications:
             payload = notification.payload
             if not payload.project_id:
@@ -120,10 +159,18 @@ class OwnerFeed(object):
                 seen[key] = self.visibility(*key)
             view = owner_view(seen[key], payload.old_host_status,
                               payload.host_status)
-            if view is not None:
-                out.append(OwnerNotification(
-                    owner_copy(notification, *view), self.notifier))
-        return out
+            if view is None:
+                continue
+            per_server.append(owner_copy(notification, *view))
+            groups.setdefault((payload.project_id, view), []).append(
+                notification)
+        out = []
+        if 'project' in self.shapes:
+            out.extend(owner_summary(members, *view)
+                       for (_, view), members in groups.items())
+        if 'server' in self.shapes:
+            out.extend(per_server)
+        return [OwnerNotification(n, self.notifier, self.wire) for n in out]
 
 
 def owner_copy(notification, old, new):
@@ -144,3 +191,27 @@ def owner_copy(notification, old, new):
         event_type=notification.event_type,
         publisher_id=OWNER_PUBLISHER,
         payload=objects.HostStatusChangePayload(**fields))
+
+
+def owner_summary(notifications, old, new):
+    """One project's summary of a host change, as its owners may see it.
+
+    :param notifications: the per-server notifications it covers, all of
+        one project and one host (hence of one ``host_id``).
+    :param old: the old value, or ``None`` to leave it out.
+    """
+    first = notifications[0].payload
+    event_id = objects.summary_event_id(
+        first.project_id, first.host_id, old, new,
+        first.changed_at.isoformat())
+    fields = dict(event_id=event_id,
+                  project_id=first.project_id, host_id=first.host_id,
+                  host_status=new, changed_at=first.changed_at,
+                  instance_count=len(notifications))
+    if old is not None:
+        fields['old_host_status'] = old
+    return objects.HostStatusSummaryNotification(
+        priority=notifications[0].priority,
+        event_type=objects.SUMMARY_EVENT_TYPE,
+        publisher_id=OWNER_PUBLISHER,
+        payload=objects.HostStatusSummaryPayload(**fields))

@@ -8,6 +8,11 @@ created by the owner and by another project's user, as tenants, through
 Aodh's API with keystone auth; one through the ``openstack alarm create``
 command exactly as documented.
 
+Every test is run for both shapes of the owner-facing events at once (an
+alarm on the per-server event and one on the project's summary, side by
+side) and, in :class:`ShortcutOwnerAlarmTest`, again with the notifiers'
+shortcut (straight to aodh-listener, no ceilometer).
+
 The operator's feed (``versioned_notifications``) is watched too: where an
 owner must hear nothing, it proves that the change did happen and was
 published, so that silence on the webhook is the gate's doing.
@@ -28,6 +33,7 @@ from tools.minicloud import alarms
 from tools.minicloud import client
 from tools.minicloud import events
 from tools.minicloud import layout
+from tools.minicloud import owner_path
 from tools.minicloud import policy
 from tools.minicloud import scenario
 from tools.minicloud import services
@@ -45,12 +51,16 @@ QUIET = 3
 
 
 class OwnerAlarmTest(base.CloudTestCase):
+    """Through ceilometer (the notifiers' owner topics)."""
+
+    PATH = 'ceilometer'
 
     @classmethod
     def setUpClass(cls):
         if not services.telemetry_ready():
             raise RuntimeError('ceilometer, aodh or the owner webhook do '
                                'not run: run "python -m tools.minicloud up"')
+        owner_path.use(cls.PATH)
         super().setUpClass()
         cls.stranger = client.connect(layout.STRANGER)
         cls.owner_project = cls.owner.current_project_id
@@ -67,7 +77,10 @@ class OwnerAlarmTest(base.CloudTestCase):
         try:
             scenario.delete_named(cls.stranger, cls.prefix)
         finally:
-            super().tearDownClass()
+            try:
+                super().tearDownClass()
+            finally:
+                owner_path.use('ceilometer')
 
     def setUp(self):
         super().setUp()
@@ -77,13 +90,21 @@ class OwnerAlarmTest(base.CloudTestCase):
 
     # -- helpers -----------------------------------------------------------
 
-    def alarm(self, session, who, **traits):
+    def alarm(self, session, who, event_type=alarms.EVENT_TYPE, **traits):
         """An event alarm of *session*'s project calling ``<label>/<who>``."""
         alarm_id = alarms.create(session, '%s-%s' % (self.label, who),
                                  webhook.url('%s/%s' % (self.label, who)),
-                                 **traits)
+                                 event_type=event_type, **traits)
         self.addCleanup(alarms.delete, session, alarm_id)
         return alarm_id
+
+    def summary_alarm(self, session, who, **traits):
+        """An alarm of the project on the summary, at ``<label>/<who>``."""
+        return self.alarm(session, who, alarms.SUMMARY_EVENT_TYPE, **traits)
+
+    def host_id(self, server, conn=None):
+        """The server's hostId, as its owner sees it."""
+        return (conn or self.owner).compute.get_server(server).host_id
 
     def posts(self, who, since):
         return webhook.posts(since, label='%s/%s' % (self.label, who))
@@ -144,6 +165,29 @@ class OwnerAlarmTest(base.CloudTestCase):
         self.assert_names_no_host(post)
         return traits
 
+    def assert_summary(self, post, alarm_id, host_id, old, new, count=1,
+                       project=None):
+        """An Aodh POST for *alarm_id*: a project's summary of a change."""
+        project = project or self.owner_project
+        body = post['body']
+        self.assertEqual(alarm_id, body['alarm_id'])
+        self.assertEqual(alarms.SUMMARY_EVENT_TYPE,
+                         body['reason_data']['event']['event_type'])
+        traits = webhook.traits(post)
+        self.assertEqual(project, traits['project_id'])
+        self.assertEqual(project, traits['tenant_id'])
+        self.assertEqual(host_id, traits['host_id'])
+        self.assertEqual(count, traits['instance_count'])
+        self.assertEqual(new, traits['host_status'])
+        if old is None:
+            self.assertNotIn('old_host_status', traits)
+        else:
+            self.assertEqual(old, traits['old_host_status'])
+        self.assertNotIn('user_id', traits)
+        self.assertNotIn('instance_id', traits)
+        self.assert_names_no_host(post)
+        return traits
+
     # -- the owner is called back ------------------------------------------
 
     def test_forced_down_calls_the_owner_back(self):
@@ -160,6 +204,7 @@ class OwnerAlarmTest(base.CloudTestCase):
         alarm_id = out.stdout.strip()
         self.addCleanup(alarms.delete, self.owner_s, alarm_id)
         alarms.note_made()
+        summary_id = self.summary_alarm(self.owner_s, 'owner-summary')
         # Another project's user guesses the owner's server id.
         self.alarm(self.stranger_s, 'stranger', instance_id=server)
         alarms.wait_until_seen()
@@ -168,15 +213,20 @@ class OwnerAlarmTest(base.CloudTestCase):
         returned = scenario.put_service(self.admin, self.admin_s, HOST_A,
                                         {'forced_down': True})
         [post] = self.wait_posts('owner', since)
-        self.report('force-down returned -> owner\'s webhook called',
-                    post['received_monotonic'] - returned)
+        self.report('force-down returned -> owner\'s webhook called (%s)'
+                    % self.PATH, post['received_monotonic'] - returned)
         traits = self.assert_callback(post, alarm_id, server, 'UP', 'DOWN')
         self.assertEqual(self.owner_user, traits['user_id'])
-        own = self.owner.compute.get_server(server)
-        self.assertEqual(own.host_id, traits['host_id'])
+        own_host_id = self.host_id(server)
+        self.assertEqual(own_host_id, traits['host_id'])
+        [post] = self.wait_posts('owner-summary', since)
+        self.report('force-down returned -> owner\'s summary webhook (%s)'
+                    % self.PATH, post['received_monotonic'] - returned)
+        self.assert_summary(post, summary_id, own_host_id, 'UP', 'DOWN')
 
         time.sleep(QUIET)
         self.assertEqual(1, len(self.posts('owner', since)))
+        self.assertEqual(1, len(self.posts('owner-summary', since)))
         self.assertEqual([], self.posts('stranger', since))
 
     def test_killed_compute_calls_the_owner_back_with_unknown(self):
@@ -184,29 +234,38 @@ class OwnerAlarmTest(base.CloudTestCase):
         server = self.servers[HOST_B]
         alarm_id = self.alarm(self.owner_s, 'owner', instance_id=server,
                               host_status='UNKNOWN')
+        summary_id = self.summary_alarm(self.owner_s, 'owner-summary',
+                                        host_status='UNKNOWN')
         alarms.wait_until_seen()
         since = webhook.mark()
         self.assertTrue(scenario.stop_compute(HOST_B))
         killed = time.monotonic()
         [post] = self.wait_posts('owner', since,
                                  timeout=base.HEARTBEAT_TIMEOUT + 10)
-        self.report('nova-compute killed -> owner\'s webhook called',
-                    post['received_monotonic'] - killed)
+        self.report('nova-compute killed -> owner\'s webhook called (%s)'
+                    % self.PATH, post['received_monotonic'] - killed)
         self.assert_callback(post, alarm_id, server, 'UP', 'UNKNOWN')
+        [post] = self.wait_posts('owner-summary', since)
+        self.assert_summary(post, summary_id, self.host_id(server), 'UP',
+                            'UNKNOWN')
 
     def test_maintenance_calls_the_owner_back(self):
         self.open_to_owner()
         server = self.servers[HOST_A]
         alarm_id = self.alarm(self.owner_s, 'owner', instance_id=server)
+        summary_id = self.summary_alarm(self.owner_s, 'owner-summary')
         alarms.wait_until_seen()
         since = webhook.mark()
         returned = scenario.put_service(
             self.admin, self.admin_s, HOST_A,
             {'status': 'disabled', 'disabled_reason': 'e2e maintenance'})
         [post] = self.wait_posts('owner', since)
-        self.report('disable returned -> owner\'s webhook called',
-                    post['received_monotonic'] - returned)
+        self.report('disable returned -> owner\'s webhook called (%s)'
+                    % self.PATH, post['received_monotonic'] - returned)
         self.assert_callback(post, alarm_id, server, 'UP', 'MAINTENANCE')
+        [post] = self.wait_posts('owner-summary', since)
+        self.assert_summary(post, summary_id, self.host_id(server), 'UP',
+                            'MAINTENANCE')
 
     # -- isolation ---------------------------------------------------------
 
@@ -214,6 +273,9 @@ class OwnerAlarmTest(base.CloudTestCase):
         self.open_to_owner()
         mine = self.alarm(self.owner_s, 'owner')
         theirs = self.alarm(self.stranger_s, 'stranger')
+        my_summary = self.summary_alarm(self.owner_s, 'owner-summary')
+        their_summary = self.summary_alarm(self.stranger_s,
+                                           'stranger-summary')
         alarms.wait_until_seen()
         since = webhook.mark()
         scenario.set_forced_down(self.admin, HOST_A, True)
@@ -222,32 +284,45 @@ class OwnerAlarmTest(base.CloudTestCase):
         [post] = self.wait_posts('stranger', since)
         self.assert_callback(post, theirs, self.theirs, 'UP', 'DOWN',
                              project=self.stranger_project)
+        [post] = self.wait_posts('owner-summary', since)
+        self.assert_summary(post, my_summary,
+                            self.host_id(self.servers[HOST_A]), 'UP', 'DOWN')
+        # The same host, another project: another hostId, its own count.
+        [post] = self.wait_posts('stranger-summary', since)
+        self.assert_summary(post, their_summary,
+                            self.host_id(self.theirs, self.stranger), 'UP',
+                            'DOWN', project=self.stranger_project)
         time.sleep(QUIET)
         # One each: not the other's server, not the owner's other server
         # (its host did not change).
-        self.assertEqual(1, len(self.posts('owner', since)))
-        self.assertEqual(1, len(self.posts('stranger', since)))
+        for who in ('owner', 'stranger', 'owner-summary',
+                    'stranger-summary'):
+            self.assertEqual(1, len(self.posts(who, since)), who)
 
     # -- the operator's policy governs the callback ------------------------
 
     def test_default_policy_never_calls_the_owner_back(self):
         self.alarm(self.owner_s, 'owner')
+        self.summary_alarm(self.owner_s, 'owner-summary')
         alarms.wait_until_seen()
         since, mark = webhook.mark(), self.watcher.mark()
         scenario.set_forced_down(self.admin, HOST_A, True)
         self.operator_event(self.servers[HOST_A], 'DOWN', mark)
         time.sleep(QUIET)
         self.assertEqual([], self.posts('owner', since))
+        self.assertEqual([], self.posts('owner-summary', since))
 
     def test_unknown_only_calls_the_owner_back_for_unknown_alone(self):
         policy.write(extra={policy.UNKNOWN_ONLY: 'rule:admin_or_owner'})
         alarm_id = self.alarm(self.owner_s, 'owner')
+        summary_id = self.summary_alarm(self.owner_s, 'owner-summary')
         alarms.wait_until_seen()
         since, mark = webhook.mark(), self.watcher.mark()
         scenario.set_forced_down(self.admin, HOST_A, True)
         self.operator_event(self.servers[HOST_A], 'DOWN', mark)
         time.sleep(QUIET)
         self.assertEqual([], self.posts('owner', since))
+        self.assertEqual([], self.posts('owner-summary', since))
 
         self.assertTrue(scenario.stop_compute(HOST_B))
         [post] = self.wait_posts('owner', since,
@@ -255,6 +330,10 @@ class OwnerAlarmTest(base.CloudTestCase):
         # UNKNOWN is shown; what it was before is not.
         self.assert_callback(post, alarm_id, self.servers[HOST_B], None,
                              'UNKNOWN')
+        [post] = self.wait_posts('owner-summary', since)
+        self.assert_summary(post, summary_id,
+                            self.host_id(self.servers[HOST_B]), None,
+                            'UNKNOWN')
 
         mark = self.watcher.mark()
         scenario.start_compute(HOST_B)
@@ -262,3 +341,15 @@ class OwnerAlarmTest(base.CloudTestCase):
                             timeout=base.COMPUTE_START_TIMEOUT)
         time.sleep(QUIET)
         self.assertEqual(1, len(self.posts('owner', since)))
+        self.assertEqual(1, len(self.posts('owner-summary', since)))
+
+
+class ShortcutOwnerAlarmTest(OwnerAlarmTest):
+    """The same, through the notifiers' shortcut: no ceilometer.
+
+    The notifiers send the owner feed straight to aodh-listener's topic
+    (``[host_status_notifier] owner_aodh_topics``), in Aodh's event format;
+    the owner's alarms and webhook must see no difference.
+    """
+
+    PATH = 'aodh'

@@ -189,7 +189,7 @@ def compute_state(host):
     return layout.DATA / host
 
 
-def notifier():
+def notifier(owner_path='ceilometer'):
     """host-status-notifier's own file, read after nova.conf.
 
     nova.conf gives it the databases, the servicegroup settings and the
@@ -197,20 +197,29 @@ def notifier():
     ``[oslo_messaging_notifications] driver`` is unset), so the topic
     carries only the notifier's events, but a consumer picks them out by
     event type all the same, as it must where nova's are on.
+
+    :param owner_path: ``ceilometer`` (the owner topics, which ceilometer
+        hears) or ``aodh`` (the shortcut: straight to aodh-listener's
+        topic); ``tools.minicloud.owner_path`` switches a running cloud.
     """
-    return _ini({'host_status_notifier': {
+    if owner_path == 'aodh':
+        owner = {'owner_aodh_topics': layout.AODH_EVENT_TOPIC}
+    else:
+        # The policy-gated feed for the owners' alarms: ceilometer listens
+        # here, and only here.
+        owner = {'owner_topics': layout.OWNER_TOPIC}
+    return _ini({'host_status_notifier': dict({
         'state_file': layout.NOTIFIER_STATE,
         # The default, written out so that this file and the consumers
         # that read layout.NOTIFIER_TOPIC cannot disagree.
         'topics': layout.NOTIFIER_TOPIC,
-        # The policy-gated feed for the owners' alarms: ceilometer listens
-        # here, and only here.
-        'owner_topics': layout.OWNER_TOPIC,
+        # Both shapes (the default, written out for the benchmark to read).
+        'owner_events': ','.join(layout.OWNER_EVENTS),
         # Two instances share the cells (doc/source/admin/notifier-ha.rst).
         'coordination_url': layout.REDIS_URL,
         'takeover_timeout': layout.NOTIFIER_TAKEOVER_TIMEOUT,
         'connection': layout.db_url('host_status_notifier'),
-    }})
+    }, **owner)})
 
 
 def notifier_instance(name):

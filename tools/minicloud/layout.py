@@ -144,8 +144,12 @@ CEILOMETER_EVENT_DEFINITIONS = REPO / 'etc' / 'ceilometer' / \
     'event_definitions.yaml'
 CEILOMETER_EVENT_PIPELINE = REPO / 'etc' / 'ceilometer' / \
     'event_pipeline.yaml'
-# aodh-listener's and aodh-notifier's queues (topic.priority).
-AODH_LISTENER_QUEUE = 'alarm.all.sample'
+# aodh-listener's topic ([listener] event_alarm_topic), and its and
+# aodh-notifier's queues (topic.priority).
+AODH_EVENT_TOPIC = 'alarm.all'
+AODH_LISTENER_QUEUE = AODH_EVENT_TOPIC + '.sample'
+# The owner-facing events of a change ([host_status_notifier] owner_events).
+OWNER_EVENTS = ('server', 'project')
 AODH_NOTIFIER_QUEUE = 'alarming.sample'
 CEILOMETER_QUEUE = OWNER_TOPIC + '.info'
 # A stand-in for the owner's application: records every POST.

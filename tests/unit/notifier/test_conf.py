@@ -27,7 +27,8 @@ class TestConf(testtools.TestCase):
         self.assertEqual(
             ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
              'state_file', 'send_workers', 'driver', 'topics',
-             'owner_topics', 'owner_roles', 'coordination_url',
+             'owner_topics', 'owner_aodh_topics', 'owner_events',
+             'owner_roles', 'coordination_url',
              'takeover_timeout', 'connection', 'send_retry', 'send_timeout',
              'publisher_host'],
             [o.name for o in opts])

@@ -14,6 +14,8 @@ from host_status_ext.notifier import state
 EXPECTED_FINGERPRINTS = {
     'HostStatusChangePayload': '1.1-97eb6bf9aaa92f64e7dff502a95e397b',
     'HostStatusChangeNotification': '1.0-85a589ba6818eec1a3653cf412295dad',
+    'HostStatusSummaryPayload': '1.0-04c034108018b7dc184c3b7a9eed04b5',
+    'HostStatusSummaryNotification': '1.0-85a589ba6818eec1a3653cf412295dad',
 }
 
 INSTANCE = mock.Mock(uuid='8c9f2e35-3d3d-4f0a-9b61-5b1a0a0b3c1d',

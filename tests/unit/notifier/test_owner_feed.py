@@ -7,9 +7,11 @@ from oslo_config import fixture as config_fixture
 import testtools
 
 from host_status_ext.authorization import Visibility
+from host_status_ext.notifier import aodh_events
 from host_status_ext.notifier import conf as notifier_conf
 from host_status_ext.notifier import emitter
 from host_status_ext.notifier import factory
+from host_status_ext.notifier import objects
 from host_status_ext.notifier import owner_feed
 from host_status_ext.notifier import servers
 from host_status_ext.notifier import state
@@ -71,11 +73,13 @@ def notifications(old, new, projects):
 
 
 class TestCopies(testtools.TestCase):
+    """The per-server copies (the summaries are TestSummaries')."""
 
     def feed(self, by_project):
         self.owner_notifier = RecordingSender()
         self.gate = FakeGate(by_project)
-        return owner_feed.OwnerFeed(self.owner_notifier, gate=self.gate)
+        return owner_feed.OwnerFeed(self.owner_notifier, gate=self.gate,
+                                    shapes=['server'])
 
     def test_one_question_per_project_and_user_as_a_member(self):
         feed = self.feed({'p1': Visibility.ALL, 'p2': Visibility.NONE})
@@ -127,6 +131,96 @@ class TestCopies(testtools.TestCase):
                          [u for u, _, _ in self.owner_notifier.sent])
 
 
+def summary_data(copy):
+    return copy.payload.obj_to_primitive()['nova_object.data']
+
+
+class TestSummaries(testtools.TestCase):
+
+    def feed(self, by_project, shapes=('server', 'project')):
+        self.gate = FakeGate(by_project)
+        return owner_feed.OwnerFeed(RecordingSender(), gate=self.gate,
+                                    shapes=shapes)
+
+    def test_one_per_project_first_then_the_servers(self):
+        feed = self.feed({'p1': Visibility.ALL, 'p2': Visibility.ALL,
+                          'p3': Visibility.NONE})
+        copies = feed.copies(notifications(
+            status.UP, status.DOWN, ['p1', 'p2', 'p1', 'p3', 'p1']))
+        types = [c.notification.event_type for c in copies]
+        self.assertEqual([objects.SUMMARY_EVENT_TYPE] * 2 +
+                         [objects.EVENT_TYPE] * 4, types)
+        first, second = (summary_data(c) for c in copies[:2])
+        self.assertEqual(('p1', 3), (first['project_id'],
+                                     first['instance_count']))
+        self.assertEqual(('p2', 1), (second['project_id'],
+                                     second['instance_count']))
+
+    def test_what_a_summary_says_and_names_no_host(self):
+        feed = self.feed({'p1': Visibility.ALL}, shapes=['project'])
+        source = notifications(status.UP, status.DOWN, ['p1', 'p1'])
+        [copy] = feed.copies(source)
+        note = copy.notification
+        self.assertEqual('host-status-notifier', note.publisher_id)
+        data = summary_data(copy)
+        self.assertEqual(
+            {'event_id', 'project_id', 'host_id', 'old_host_status',
+             'host_status', 'changed_at', 'instance_count'}, set(data))
+        self.assertEqual((status.UP, status.DOWN, 2),
+                         (data['old_host_status'], data['host_status'],
+                          data['instance_count']))
+        # nova's hostId of the project's servers on that host.
+        self.assertEqual(source[0].payload.host_id, data['host_id'])
+        self.assertNotIn('compute-7', repr(note.obj_to_primitive()))
+        self.assertNotIn('notifier-host', repr(note.obj_to_primitive()))
+
+    def test_the_summary_id_is_stable_and_its_own(self):
+        def summary_id():
+            feed = self.feed({'p1': Visibility.ALL})
+            return summary_data(feed.copies(notifications(
+                status.UP, status.DOWN, ['p1', 'p1']))[0])['event_id']
+        self.assertEqual(summary_id(), summary_id())
+        server_ids = {n.payload.event_id for n in notifications(
+            status.UP, status.DOWN, ['p1', 'p1'])}
+        self.assertNotIn(summary_id(), server_ids)
+
+    def test_none_under_the_default_policy(self):
+        feed = self.feed({'p1': Visibility.NONE})
+        self.assertEqual([], feed.copies(notifications(
+            status.UP, status.DOWN, ['p1', 'p1'])))
+
+    def test_unknown_only_unknown_alone_without_the_old(self):
+        feed = self.feed({'p1': Visibility.UNKNOWN_ONLY}, shapes=['project'])
+        self.assertEqual([], feed.copies(notifications(
+            status.UP, status.DOWN, ['p1'])))
+        [copy] = feed.copies(notifications(status.UP, status.UNKNOWN,
+                                           ['p1', 'p1']))
+        data = summary_data(copy)
+        self.assertEqual((status.UNKNOWN, 2),
+                         (data['host_status'], data['instance_count']))
+        self.assertNotIn('old_host_status', data)
+
+    def test_servers_told_in_other_terms_get_a_summary_of_their_own(self):
+        # A policy that shows one user's owners more than another's (a
+        # user_id check) splits a project's summary; the two ids differ.
+        gate = mock.Mock()
+        gate.visibility.side_effect = lambda ctxt, project: (
+            Visibility.ALL if ctxt.user_id == 'u-a' else
+            Visibility.UNKNOWN_ONLY)
+        feed = owner_feed.OwnerFeed(RecordingSender(), gate=gate,
+                                    shapes=['project'])
+        source = [emitter.build_notification(
+            servers.Server('00000000-0000-0000-0000-%012d' % i, 'p1', user),
+            'compute-7', state.Pending(status.UP, status.UNKNOWN, WHEN),
+            'host-status-notifier:notifier-host')
+            for i, user in enumerate(['u-a', 'u-b', 'u-a'])]
+        copies = feed.copies(source)
+        views = {(summary_data(c).get('old_host_status'),
+                  summary_data(c)['instance_count']) for c in copies}
+        self.assertEqual({(None, 1), (status.UP, 2)}, views)
+        self.assertNotEqual(*[summary_data(c)['event_id'] for c in copies])
+
+
 class TestEmitterWithOwnerFeed(testtools.TestCase):
 
     SERVERS = [servers.Server('00000000-0000-0000-0000-%012d' % i,
@@ -146,7 +240,8 @@ class TestEmitterWithOwnerFeed(testtools.TestCase):
         self.owners = RecordingSender()
 
     def emit(self, gate, workers=8):
-        feed = owner_feed.OwnerFeed(self.owners, gate=gate)
+        feed = owner_feed.OwnerFeed(self.owners, gate=gate,
+                                    shapes=['server'])
         return emitter.Emitter(self.operator, 'pub:x', workers,
                                owner_feed=feed).emit_host_change(
             mock.sentinel.ctxt, mock.sentinel.cell, 'h1',
@@ -193,6 +288,34 @@ class TestMakeOwnerFeed(testtools.TestCase):
             operator.transport, 'noop', ['owners'],
             self.conf.conf.host_status_notifier.send_retry)
         self.assertEqual(['tenant'], feed.roles)
+        self.assertEqual({'server', 'project'}, feed.shapes)
+        self.assertIs(owner_feed.send_versioned, feed.wire)
+
+    def test_the_shortcut_sends_aodh_events_on_aodhs_topic(self):
+        self.conf.config(owner_aodh_topics=['alarm.all'],
+                         owner_events=['project'],
+                         group='host_status_notifier')
+        operator = mock.Mock()
+        with mock.patch('host_status_ext.notifier.delivery.Sender') as sender:
+            feed = factory.make_owner_feed(self.conf.conf, operator)
+        self.assertEqual(['alarm.all'], sender.call_args[0][2])
+        self.assertIs(aodh_events.send, feed.wire)
+        self.assertEqual({'project'}, feed.shapes)
+
+    def test_both_ways_at_once_are_refused(self):
+        # Through ceilometer and straight: every alarm would fire twice.
+        self.conf.config(owner_topics=['owners'],
+                         owner_aodh_topics=['alarm.all'],
+                         group='host_status_notifier')
+        error = self.assertRaises(factory.ConfigurationError,
+                                  factory.make_owner_feed,
+                                  self.conf.conf, mock.Mock())
+        self.assertIn('twice', str(error))
+
+    def test_an_unknown_shape_is_refused(self):
+        self.assertRaises(ValueError, self.conf.config,
+                          owner_events=['server', 'host'],
+                          group='host_status_notifier')
 
     def test_a_topic_shared_with_the_operator_feed_is_refused(self):
         self.conf.config(owner_topics=['owners', 'versioned_notifications'],
