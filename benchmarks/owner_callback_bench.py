@@ -104,7 +104,6 @@ class Bench(object):
         self.owner_s = client.session(layout.OWNER)
         self.path = owner_path.current()
         self.results = {'started': time.time(), 'args': vars(args),
-                        'path': self.path,
                         'load_before': measures.load_average(),
                         'blocks': [], 'unknown': []}
 
@@ -230,7 +229,7 @@ class Bench(object):
         events = 2 * len(runs) * owner_path.events_per_change(count)
         measures.add_log_times(runs)
         self.results['blocks'].append({
-            'host': host, 'servers': count, 'layout': alarm_layout.name,
+            'path': self.path, 'host': host, 'servers': count, 'layout': alarm_layout.name,
             'alarms': len(labels), 'runs': runs, 'repeats': repeats,
             'load': measures.load_average(), 'events': events,
             'cpu_ms_per_event': measures.cpu_per_event(before, after, idle,
@@ -261,14 +260,15 @@ class Bench(object):
     def report(self):
         out = []
         self.results['load_after'] = measures.load_average()
-        out.append('owner feed path: %s; load average before %s, after %s'
-                   % (self.path, self.results['load_before'],
-                      self.results['load_after']))
+        out.append('load average before %s, after %s' % (
+            self.results['load_before'], self.results['load_after']))
         for b in self.results['blocks']:
             runs = b['runs']
             out.append('force-down returned -> webhook, %d server(s) on %s, '
-                       '%s alarm(s) (%s), last POST: %s  [load %s]' % (
+                       '%s alarm(s) (%s), through %s, last POST: %s  '
+                       '[load %s]' % (
                            b['servers'], b['host'], b['alarms'], b['layout'],
+                           b['path'],
                            measures.summary([r['last'] for r in runs]),
                            b['load']))
             if b['servers'] > 1:
@@ -310,6 +310,11 @@ def main(argv=None):
     p.add_argument('--layouts', default='server,project',
                    help='alarm layouts, comma-separated: server, project, '
                    'summary')
+    p.add_argument('--path', default='ceilometer',
+                   help='the owner feed\'s ways to Aodh, comma-separated: '
+                   'ceilometer, aodh (the notifiers\' shortcut); each is '
+                   'set on the running notifiers in turn, and ceilometer '
+                   'again at the end')
     p.add_argument('--unknown-runs', type=int, default=0)
     p.add_argument('--out', help='write every sample to this JSON file')
     p.add_argument('--profile', metavar='DIR',
@@ -332,15 +337,20 @@ def main(argv=None):
                                    cores=2 * max(sizes) + 200,
                                    ram=64 * (max(sizes) + 100) * 2)
     try:
-        for count in sizes:
-            host = HOSTS.get(count, DEFAULT_HOST)
-            for name in args.layouts:
-                print('%d server(s) on %s, %s alarms, %d runs, path %s' % (
-                    count, host, name, args.runs, bench.path), flush=True)
-                bench.block(host, count, AlarmLayout(name))
+        for path in args.path.split(','):
+            owner_path.use(path)
+            bench.path = path
+            for count in sizes:
+                host = HOSTS.get(count, DEFAULT_HOST)
+                for name in args.layouts:
+                    print('%d server(s) on %s, %s alarms, %d runs, through '
+                          '%s' % (count, host, name, args.runs, path),
+                          flush=True)
+                    bench.block(host, count, AlarmLayout(name))
         if args.unknown_runs:
             bench.unknown_runs(HOSTS[1])
     finally:
+        owner_path.use('ceilometer')
         alarms.delete_named(bench.owner_s, PREFIX)
         if not args.keep_servers:
             scenario.delete_named(bench.owner, PREFIX, wait=900)
