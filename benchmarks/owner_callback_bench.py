@@ -229,8 +229,8 @@ class Bench(object):
         events = 2 * len(runs) * owner_path.events_per_change(count)
         measures.add_log_times(runs)
         self.results['blocks'].append({
-            'path': self.path, 'host': host, 'servers': count, 'layout': alarm_layout.name,
-            'alarms': len(labels), 'runs': runs, 'repeats': repeats,
+            'path': self.path, 'host': host, 'servers': count,
+            'layout': alarm_layout.name, 'alarms': len(labels), 'runs': runs, 'repeats': repeats,
             'load': measures.load_average(), 'events': events,
             'cpu_ms_per_event': measures.cpu_per_event(before, after, idle,
                                                        events),
