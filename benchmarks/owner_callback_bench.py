@@ -230,7 +230,8 @@ class Bench(object):
         measures.add_log_times(runs)
         self.results['blocks'].append({
             'path': self.path, 'host': host, 'servers': count,
-            'layout': alarm_layout.name, 'alarms': len(labels), 'runs': runs, 'repeats': repeats,
+            'layout': alarm_layout.name, 'alarms': len(labels),
+            'runs': runs, 'repeats': repeats,
             'load': measures.load_average(), 'events': events,
             'cpu_ms_per_event': measures.cpu_per_event(before, after, idle,
                                                        events),
