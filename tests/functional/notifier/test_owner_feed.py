@@ -13,6 +13,7 @@ import nova.policy
 import oslo_messaging
 from oslo_utils.fixture import uuidsentinel as uuids
 
+from host_status_ext.notifier import objects as notifier_objects
 from host_status_ext import status
 from tests.functional.notifier import base
 
@@ -152,3 +153,114 @@ class TestOwnerFeed(base.NotifierTestCase):
         self.assertEqual(2, len(self.consumer.events))
         self.assertEqual(self.expected('host1', status.UP, status.DOWN),
                          self.owner_events())
+
+
+class EveryEvent(object):
+    """A listener's endpoint that keeps every event, of any type."""
+
+    def __init__(self):
+        self.received = []
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        self.received.append((event_type, payload, metadata['message_id']))
+
+    def sample(self, ctxt, publisher_id, event_type, payload, metadata):
+        self.received.append((event_type, payload, metadata['message_id']))
+
+
+class TestOwnerFeedShapesAndShortcut(base.NotifierTestCase):
+    """The summaries beside the per-server copies, and the shortcut's way.
+
+    One listener on the owner topic (ceilometer's way) and one on
+    aodh-listener's topic (the shortcut's): each test says which the
+    notifier is set to, and the other must hear nothing.
+    """
+
+    AODH_TOPIC = 'alarm.all'
+
+    def setUp(self):
+        super().setUp()
+        self.policy_file = os.path.join(self.state_dir, 'policy.yaml')
+        with open(self.policy_file, 'w') as f:
+            f.write('"%s": "rule:admin_or_owner"\n' % SHOW)
+        self.flags(policy_file=self.policy_file, group='oslo_policy')
+        nova.policy.reset()
+        self.addCleanup(nova.policy.reset)
+        self.heard = {}
+        for topic in (OWNER_TOPIC, self.AODH_TOPIC):
+            self.heard[topic] = EveryEvent()
+            listener = oslo_messaging.get_notification_listener(
+                self.transport, [oslo_messaging.Target(topic=topic)],
+                [self.heard[topic]], executor='threading')
+            listener.start()
+            self.addCleanup(listener.wait)
+            self.addCleanup(listener.stop)
+        self.servers = self.create_servers('host1', 3,
+                                           project_id=uuids.project_a)
+        self.create_servers('host2', 1, project_id=uuids.project_b)
+
+    def force_down(self, **owner_opts):
+        self.flags(group='host_status_notifier', **owner_opts)
+        manager = self.new_manager()
+        self.assertEqual([], manager.tick())
+        self.update_service('host1', forced_down=True)
+        manager.tick()
+        self.consumer.wait_for(3)
+        self.settle()
+
+    def test_through_ceilometer_one_summary_first_then_each_server(self):
+        self.force_down(owner_topics=[OWNER_TOPIC])
+        heard = self.heard[OWNER_TOPIC].received
+        self.assertEqual([], self.heard[self.AODH_TOPIC].received)
+        self.assertEqual(notifier_objects.SUMMARY_EVENT_TYPE, heard[0][0])
+        self.assertEqual([notifier_objects.EVENT_TYPE] * 3,
+                         [t for t, _, _ in heard[1:]])
+        data = heard[0][1]['nova_object.data']
+        self.assertEqual((uuids.project_a, 3, status.UP, status.DOWN),
+                         (data['project_id'], data['instance_count'],
+                          data['old_host_status'], data['host_status']))
+        per_server = [p['nova_object.data'] for _, p, _ in heard[1:]]
+        self.assertEqual({data['host_id']},
+                         {d['host_id'] for d in per_server})
+        self.assertEqual(sorted(self.servers),
+                         sorted(d['uuid'] for d in per_server))
+        # The message id is the event id, at both levels.
+        for _, payload, message_id in heard:
+            self.assertEqual(payload['nova_object.data']['event_id'],
+                             message_id)
+
+    def test_the_shortcut_hands_aodh_its_events_and_ceilometer_none(self):
+        self.force_down(owner_aodh_topics=[self.AODH_TOPIC])
+        self.assertEqual([], self.heard[OWNER_TOPIC].received)
+        heard = self.heard[self.AODH_TOPIC].received
+        events = []
+        for _, payload, message_id in heard:
+            [event] = payload
+            self.assertEqual(event['message_id'], message_id)
+            events.append(event)
+        self.assertEqual([notifier_objects.SUMMARY_EVENT_TYPE] +
+                         [notifier_objects.EVENT_TYPE] * 3,
+                         [e['event_type'] for e in events])
+        traits = [{n: v for n, _, v in e['traits']} for e in events]
+        self.assertEqual(3, traits[0]['instance_count'])
+        self.assertEqual(sorted(self.servers),
+                         sorted(t['instance_id'] for t in traits[1:]))
+        for t in traits:
+            self.assertEqual(uuids.project_a, t['project_id'])
+            self.assertEqual(uuids.project_a, t['tenant_id'])
+            self.assertEqual(status.DOWN, t['host_status'])
+            self.assertNotIn('host1', repr(t))
+
+    def test_the_shortcut_under_the_default_policy_sends_nothing(self):
+        with open(self.policy_file, 'w') as f:
+            f.write('{}\n')
+        stat = os.stat(self.policy_file)
+        os.utime(self.policy_file, (stat.st_mtime + 5, stat.st_mtime + 5))
+        self.force_down(owner_aodh_topics=[self.AODH_TOPIC])
+        self.assertEqual(3, len(self.consumer.events))
+        self.assertEqual([], self.heard[self.AODH_TOPIC].received)
+
+    def test_per_server_only(self):
+        self.force_down(owner_topics=[OWNER_TOPIC], owner_events=['server'])
+        self.assertEqual([notifier_objects.EVENT_TYPE] * 3,
+                         [t for t, _, _ in self.heard[OWNER_TOPIC].received])
