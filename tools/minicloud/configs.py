@@ -16,6 +16,14 @@ RABBIT = 'rabbit://guest:guest@%s:5672/' % layout.HOST
 CELL2_RABBIT = RABBIT + layout.CELL2_VHOST
 
 
+def _merged(sections, overrides):
+    """*sections* with *overrides* (``{section: {option: value}}``)."""
+    merged = {name: dict(opts) for name, opts in sections.items()}
+    for name, opts in (overrides or {}).items():
+        merged.setdefault(name, {}).update(opts)
+    return merged
+
+
 def _ini(sections):
     out = []
     for name, opts in sections.items():
@@ -245,7 +253,7 @@ def redis():
         ''])
 
 
-def ceilometer():
+def ceilometer(overrides=None):
     """ceilometer-agent-notification: events only, from the owner topic.
 
     ``pipelines = event`` leaves out the meter pipeline (and with it
@@ -254,8 +262,11 @@ def ceilometer():
     (``versioned_notifications``), which carries every change ungated.
     The event definitions and the pipeline are the project's own files
     under etc/ceilometer, as an operator merges them.
+
+    :param overrides: ``{section: {option: value}}`` on top, for a
+        benchmark's variant (``tools.minicloud.telemetry``).
     """
-    return _ini({
+    return _ini(_merged({
         'DEFAULT': {
             'transport_url': RABBIT,
             'event_pipeline_cfg_file': layout.CEILOMETER_EVENT_PIPELINE,
@@ -271,7 +282,7 @@ def ceilometer():
             'definitions_cfg_file': layout.CEILOMETER_EVENT_DEFINITIONS,
             'drop_unmatched_notifications': 'true',
         },
-    })
+    }, overrides))
 
 
 # oslo.log's default levels and aodh's own additions, plus one: the event
@@ -291,7 +302,7 @@ AODH_LOG_LEVELS = ','.join((
     'aodh.evaluator.event=WARN'))
 
 
-def aodh():
+def aodh(overrides=None):
     """aodh-api (keystone auth), aodh-listener and aodh-notifier.
 
     NOTE: ``event_alarm_cache_ttl``: the listener keeps each project's
@@ -311,8 +322,11 @@ def aodh():
     does not run. Two listener workers (one per core) take the events of a
     failed host in parallel; see doc/source/admin/telemetry.rst for the
     figures.
+
+    :param overrides: ``{section: {option: value}}`` on top, for a
+        benchmark's variant (``tools.minicloud.telemetry``).
     """
-    return _ini({
+    return _ini(_merged({
         'DEFAULT': {
             'transport_url': RABBIT,
             'event_alarm_cache_ttl': layout.AODH_ALARM_CACHE_TTL,
@@ -325,7 +339,7 @@ def aodh():
         'service_credentials': dict(_auth('aodh'), interface='public'),
         'listener': {'workers': 2},
         'notifier': {'workers': 1},
-    })
+    }, overrides))
 
 
 def write_all(plugin=True, owner_line=False):
