@@ -227,6 +227,7 @@ class Bench(object):
                 profiler.__exit__(None, None, None)
         after = measures.cpu_sample()
         events = 2 * len(runs) * owner_path.events_per_change(count)
+        profile = profiler.report(events) if profiler else []
         measures.add_log_times(runs)
         self.results['blocks'].append({
             'path': self.path, 'host': host, 'servers': count,
@@ -235,6 +236,7 @@ class Bench(object):
             'load': measures.load_average(), 'events': events,
             'cpu_ms_per_event': measures.cpu_per_event(before, after, idle,
                                                        events),
+            'profile': profile,
             'idle_cpu': idle})
 
     def unknown_runs(self, host):
@@ -280,6 +282,7 @@ class Bench(object):
                 b['events'], ', '.join(
                     '%s %.2f ms' % (n, v) for n, v in
                     sorted(b['cpu_ms_per_event'].items()))))
+            out.extend('    ' + line for line in b.get('profile', ()))
             if b['repeats']:
                 out.append('    servers called back more than once: %d'
                            % b['repeats'])
