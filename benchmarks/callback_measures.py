@@ -207,10 +207,13 @@ PARTS = {
 
 
 def where_time_goes(raw, service, events):
-    """Lines: CPU ms per event of each part of *service*, from py-spy.
+    """Lines: thread time per event in each part of *service*, from py-spy.
 
-    py-spy samples threads that run (not idle ones) ``pyspy.RATE`` times
-    a second, so samples / rate is CPU time; over *events* events.
+    py-spy samples ``pyspy.RATE`` times a second the threads it does not
+    take for idle; a thread waiting on MariaDB's or RabbitMQ's answer
+    counts (the figures add up to several times the CPU the process's
+    ticks show): samples / rate is the time a thread spent in a part,
+    over *events* events, and says which part holds an event up.
     """
     counts = {name: 0 for name, _ in PARTS[service]}
     total = 0
@@ -227,7 +230,8 @@ def where_time_goes(raw, service, events):
                     counts[name] += count
                     break
     scale = 1000.0 / pyspy.RATE / max(1, events)
-    lines = ['%s: %.2f ms of CPU per event (%d samples, %d events)' % (
+    lines = ['%s: %.2f ms of thread time per event (py-spy, %d samples, '
+             '%d events)' % (
         service, total * scale, total, events)]
     lines.extend('    %-56s %6.2f ms  %5.1f%%' % (
         name, counts[name] * scale, 100.0 * counts[name] / max(1, total))
