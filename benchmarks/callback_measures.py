@@ -231,8 +231,7 @@ def where_time_goes(raw, service, events):
                     break
     scale = 1000.0 / pyspy.RATE / max(1, events)
     lines = ['%s: %.2f ms of thread time per event (py-spy, %d samples, '
-             '%d events)' % (
-        service, total * scale, total, events)]
+             '%d events)' % (service, total * scale, total, events)]
     lines.extend('    %-56s %6.2f ms  %5.1f%%' % (
         name, counts[name] * scale, 100.0 * counts[name] / max(1, total))
         for name, _ in PARTS[service])
