@@ -31,10 +31,10 @@ import owner_callback_bench as callback  # noqa: E402
 # (name, aodh overrides, ceilometer overrides)
 VARIANTS = (
     ('as the mini-cloud sets it', None, None),
-    ('record_history = True',
-     {'DEFAULT': {'record_history': 'true'}}, None),
     ('record_history = False',
      {'DEFAULT': {'record_history': 'false'}}, None),
+    ('record_history = True',
+     {'DEFAULT': {'record_history': 'true'}}, None),
     ("aodh's own notifications on (messagingv2)",
      {'oslo_messaging_notifications': {'driver': 'messagingv2'}}, None),
     ('telemetry_secret empty (no signing)', None,
