@@ -110,14 +110,6 @@ class DatabaseStore(object):
                 continue
         return self._take(cell_uuid, owner)
 
-    def read(self, cell_uuid):
-        """The cell's state as stored, without taking it (for inspection).
-
-        :returns: a CellState, epoch 0 and not baselined if unknown.
-        """
-        with self.engine.connect() as conn:
-            return self._read(conn, cell_uuid)
-
     def _take(self, cell_uuid, owner):
         now = _utcnow()
         with self.engine.begin() as conn:

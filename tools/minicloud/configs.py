@@ -156,10 +156,11 @@ def nova_compute():
     # NOTE: nova-compute refuses to start when it sees [database] or
     # [api_database]: it gets a file of its own without them.
     sections = _nova_common()
-    # NOTE: the fake driver reports 2 VCPUs; at nova's default ratio of 4
-    # a host takes 8 servers of m1.tiny, and the owner-callback benchmark
-    # puts 50 on one host.
-    sections['DEFAULT']['cpu_allocation_ratio'] = 64
+    # NOTE: the fake driver reports 2 VCPUs and 8000 MB; at nova's default
+    # ratios a host takes 8 servers of m1.tiny, and the notifier's cloud
+    # benchmark puts 200 on one host.
+    sections['DEFAULT']['cpu_allocation_ratio'] = 128
+    sections['DEFAULT']['ram_allocation_ratio'] = 4.0
     return _ini(sections)
 
 
