@@ -20,7 +20,7 @@ from oslo_utils import timeutils
 import yaml
 
 from tests.functional import logcapture
-from tests.functional import paste
+from tools import nova_paste
 
 HOST_STATUS = 'os_compute_api:servers:show:host_status'
 #: nova's DefaultFlavorsFixture's m1.tiny
@@ -104,8 +104,9 @@ class HostStatusTestCase(test.TestCase,
         """
         self.stop_api()
         tmp = self.useFixture(fixtures.TempDir()).path
-        self.flags(api_paste_config=paste.write_paste_ini(tmp, filter),
-                   group='wsgi')
+        self.flags(api_paste_config=nova_paste.write(
+            os.path.join(tmp, 'api-paste.ini'), host_status=filter),
+            group='wsgi')
         self.api_fixture = nova_fixtures.OSAPIFixture(
             api_version=api_version or self.API_VERSION,
             use_project_id_in_urls=self.USE_PROJECT_ID)
