@@ -31,7 +31,6 @@ from nova.tests import fixtures as nova_fixtures  # noqa: E402
 from nova.tests.fixtures import policy as policy_fixtures  # noqa: E402
 
 import collections  # noqa: E402
-import configparser  # noqa: E402
 import datetime  # noqa: E402
 import uuid as uuidlib  # noqa: E402
 
@@ -50,6 +49,8 @@ from nova.db.api import api as api_db_api  # noqa: E402
 from nova.db.main import api as main_db_api  # noqa: E402
 from nova.network import model as network_model  # noqa: E402
 from nova import objects  # noqa: E402
+
+from tools import nova_paste  # noqa: E402
 
 CONF = cfg.CONF
 
@@ -111,27 +112,10 @@ SQL = SQLCounter()
 
 def nova_paste_ini():
     """nova's own api-paste.ini, as its wheel installs it in this venv."""
-    path = os.path.join(sys.prefix, 'etc', 'nova', 'api-paste.ini')
+    path = nova_paste.installed()
     if not os.path.exists(path):
         sys.exit('nova api-paste.ini not found at %s' % path)
     return path
-
-
-def write_plugin_paste_ini(source, target):
-    """Copy *source* with the filter right after keystonecontext."""
-    parser = configparser.RawConfigParser()
-    parser.optionxform = str
-    parser.read(source)
-    for section in (
-            'composite:openstack_compute_api_v21',
-            'composite:openstack_compute_api_v21_legacy_v2_compatible'):
-        words = parser.get(section, 'keystone').split()
-        words.insert(words.index('keystonecontext') + 1, 'host_status')
-        parser.set(section, 'keystone', ' '.join(words))
-    parser.add_section('filter:host_status')
-    parser.set('filter:host_status', 'use', 'egg:host-status-ext#host_status')
-    with open(target, 'w') as f:
-        parser.write(f)
 
 
 def _no_native_host_status(context, instance=None):

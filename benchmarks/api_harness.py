@@ -71,6 +71,9 @@ import warnings
 
 import webob
 
+from tools import nova_paste
+from tools import stats
+
 AA_TOLERANCE = 0.03
 
 ARMS = api_deployment.ARMS
@@ -86,7 +89,6 @@ ADMIN_HEADERS = api_deployment.ADMIN_HEADERS
 Deployment = api_deployment.Deployment
 NativeSwitch = api_deployment.NativeSwitch
 nova_paste_ini = api_deployment.nova_paste_ini
-write_plugin_paste_ini = api_deployment.write_plugin_paste_ini
 
 
 # --------------------------------------------------------------------------
@@ -195,12 +197,6 @@ def check_arms(deployment, switch, path, version):
     return problems, len(seen[NATIVE]), values
 
 
-def quantile(values, q):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, int(round(q * (len(ordered) - 1)))))
-    return ordered[index]
-
-
 class Case(object):
     """One request kind at one size, all four arms."""
 
@@ -218,7 +214,8 @@ class Case(object):
         return statistics.median(getattr(s, field) for s in self.samples[arm])
 
     def p90(self, arm, field='cpu'):
-        return quantile([getattr(s, field) for s in self.samples[arm]], 0.9)
+        return stats.percentile(
+            [getattr(s, field) for s in self.samples[arm]], 90)
 
     def sql(self, arm, field='sql'):
         counts = collections.Counter(
@@ -255,7 +252,8 @@ class Case(object):
             ratios.append(math.exp(statistics.fmean(
                 logs[rng.randrange(n)] for _ in range(n))))
         tail = (1 - level) / 2
-        return quantile(ratios, tail), quantile(ratios, 1 - tail)
+        return (stats.percentile(ratios, 100 * tail),
+                stats.percentile(ratios, 100 * (1 - tail)))
 
     @property
     def rounds(self):
@@ -584,7 +582,7 @@ def paste_files():
     workdir = tempfile.mkdtemp(prefix='bench-host-status-')
     native_ini = nova_paste_ini()
     plugin_ini = os.path.join(workdir, 'api-paste-host-status.ini')
-    write_plugin_paste_ini(native_ini, plugin_ini)
+    nova_paste.write(plugin_ini, source=native_ini)
     return native_ini, plugin_ini
 
 

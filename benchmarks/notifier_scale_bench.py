@@ -49,6 +49,8 @@ sys.path.insert(0, ROOT)
 import notifier_bench  # noqa: E402
 
 from host_status_ext.notifier import factory  # noqa: E402
+from host_status_ext.notifier import migration  # noqa: E402
+from host_status_ext.notifier import shared_state  # noqa: E402
 from tests import notifier_processes as processes  # noqa: E402
 from tools.minicloud import events  # noqa: E402
 
@@ -87,8 +89,12 @@ def _measure(args, cloud, workdir, transport_url, ncells, hosts):
     args.nova_notifications = 'on'
     notifier_bench.configure(args, cloud, transport_url, workdir)
     opts = 'host_status_notifier'
-    CONF.set_override('connection', 'sqlite:///%s' % os.path.join(
-        workdir, 'state.db'), group=opts)
+    state_url = 'sqlite:///%s' % os.path.join(workdir, 'state.db')
+    engine = shared_state.make_engine(state_url)
+    migration.upgrade(engine)
+    engine.dispose()
+    CONF.set_override('connection', state_url,
+                      group='host_status_notifier_database')
     CONF.set_override('topics', [TOPIC], group=opts)
     CONF.set_override('publisher_host', 'scale', group=opts)
     CONF.set_override('full_read_interval', args.full_read_interval,

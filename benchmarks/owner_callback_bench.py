@@ -46,6 +46,7 @@ from tools.minicloud import policy
 from tools.minicloud import procs
 from tools.minicloud import scenario
 from tools.minicloud import webhook
+from tools import stats
 
 PREFIX = 'cbench-'
 TIMEOUT = 60
@@ -53,23 +54,12 @@ LOG_LINE = re.compile(
     r'^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*?Event <id=([0-9a-f-]{36}),')
 
 
-def percentile(values, q):
-    """The q-th percentile (0-100), by nearest rank.
-
-    With 20 runs p99 is the worst one, and no interpolation invents a
-    value never measured.
-    """
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))
-    return ordered[int(rank) - 1]
-
-
 def summary(values):
     if not values:
         return 'no samples'
     return 'p50 %.3f s  p99 %.3f s  max %.3f s  (n=%d)' % (
-        percentile(values, 50), percentile(values, 99), max(values),
-        len(values))
+        stats.percentile(values, 50), stats.percentile(values, 99),
+        max(values), len(values))
 
 
 def _servers_on(owner, host, count):

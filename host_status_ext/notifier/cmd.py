@@ -18,6 +18,7 @@ from oslo_service import service as oslo_service  # noqa: E402
 
 from host_status_ext.notifier import conf as notifier_conf  # noqa: E402
 from host_status_ext.notifier import factory  # noqa: E402
+from host_status_ext.notifier import migration  # noqa: E402
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def main(argv=None):
     sender = factory.make_sender(CONF)
     try:
         mgr = factory.make_manager(CONF, sender)
-    except factory.ConfigurationError as e:
+    except (factory.ConfigurationError, migration.SchemaError) as e:
         LOG.error('host-status-notifier cannot start: %s.', e)
         return 2
     svc = factory.make_service(CONF, mgr)
@@ -43,7 +44,8 @@ def main(argv=None):
              'and timeout %.1f s, service_down_time %d s.',
              'listened to' if svc.listener else 'off',
              opts.full_read_interval, opts.poll_interval,
-             'the shared database' if opts.connection else opts.state_file,
+             'the shared database' if notifier_conf.database(CONF)[0]
+             else opts.state_file,
              'on' if opts.coordination_url else 'off (one instance)',
              opts.takeover_timeout, opts.send_retry, opts.send_timeout,
              CONF.service_down_time)

@@ -30,6 +30,7 @@ from tools.minicloud import pyspy
 from tools.minicloud import scenario
 from tools.minicloud import services
 from tools.minicloud import traffic
+from tools import stats
 
 CLIENTS = 16
 SERVERS = 8
@@ -62,12 +63,10 @@ class Arm(object):
         return len(self.latencies) + self.errors
 
     def pct(self, p):
-        """The p-th percentile (nearest rank) of the successful latencies."""
+        """The p-th percentile of the successful latencies (nan if none)."""
         if not self.latencies:
             return float('nan')
-        lat = sorted(self.latencies)
-        return lat[max(0, min(len(lat) - 1,
-                              int(round(p / 100.0 * len(lat))) - 1))]
+        return stats.percentile(self.latencies, p)
 
 
 def _get(http, url, allowed):

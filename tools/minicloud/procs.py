@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 
 from tools.minicloud import layout
+from tools import waiting
 
 
 def pidfile(name):
@@ -174,11 +175,12 @@ def tcp_ok(host, port, timeout=1.0):
 
 
 def wait_for(check, what, timeout, interval=0.5, watch=()):
-    """Wait until ``check()``; fail early if a ``watch``ed service died."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
+    """Wait until ``check()``; fail early if a ``watch``ed service died.
+
+    :raises TimeoutError: if ``check()`` has not held within *timeout*.
+    :raises RuntimeError: as soon as a service of *watch* has exited.
+    """
+    def none_died():
         dead = [n for n in watch
                 if _recorded(n) and not _alive(_recorded(n))]
         if dead:
@@ -186,5 +188,6 @@ def wait_for(check, what, timeout, interval=0.5, watch=()):
                                'see %s' % (', '.join(dead), what,
                                            ', '.join(str(logfile(n))
                                                      for n in dead)))
-        time.sleep(interval)
-    raise RuntimeError('minicloud: %s not ready after %d s' % (what, timeout))
+
+    waiting.wait_until(check, timeout, 'minicloud: %s ready' % what,
+                       interval=interval, abort=none_died)

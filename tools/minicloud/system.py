@@ -11,9 +11,9 @@ work on the machine may use them and they cost little.
 import os
 import shutil
 import subprocess
-import time
 
 from tools.minicloud import layout
+from tools import waiting
 
 PACKAGES = ('mariadb-server', 'rabbitmq-server', 'redis-server')
 
@@ -78,15 +78,6 @@ def _mariadb_up():
     return _ok(['mysqladmin', 'ping'], 30)
 
 
-def _wait(check, what, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(1)
-    raise RuntimeError('%s did not come up in %d s' % (what, timeout))
-
-
 def start():
     """Start MariaDB and RabbitMQ, bound to loopback."""
     changed = _write_if_changed('/etc/mysql/mariadb.conf.d/99-minicloud.cnf',
@@ -94,7 +85,7 @@ def start():
     if changed or not _mariadb_up():
         _run(['service', 'mariadb', 'restart' if changed else 'start'],
              stdout=subprocess.DEVNULL)
-    _wait(_mariadb_up, 'MariaDB', 60)
+    waiting.wait_until(_mariadb_up, 60, 'MariaDB up', interval=1)
     changed = _write_if_changed('/etc/rabbitmq/rabbitmq-env.conf', RABBIT_ENV)
     if changed and _rabbit_up():
         _run(['service', 'rabbitmq-server', 'stop'],
@@ -102,7 +93,7 @@ def start():
     if not _rabbit_up():
         _run(['service', 'rabbitmq-server', 'start'],
              stdout=subprocess.DEVNULL)
-    _wait(_rabbit_up, 'RabbitMQ', 120)
+    waiting.wait_until(_rabbit_up, 120, 'RabbitMQ up', interval=1)
 
 
 def create_databases():

@@ -9,6 +9,8 @@ import collections
 import json
 import threading
 
+from tools import stats
+
 FIELD = 'host_status'
 
 
@@ -143,13 +145,12 @@ class Tally(object):
         return sum(1 for s, normal in sent if normal and s > last_bad)
 
     def percentiles(self, *ps):
-        """Latency percentiles (nearest rank) of every reply, in s."""
+        """Latency percentiles of every reply, in s (nan if none)."""
         with self.lock:
-            times = sorted(e - s for s, e, _, _ in self.timeline)
+            times = [e - s for s, e, _, _ in self.timeline]
         if not times:
             return [float('nan')] * len(ps)
-        return [round(times[max(0, min(len(times) - 1, int(
-            round(p / 100.0 * len(times))) - 1))], 3) for p in ps]
+        return [round(stats.percentile(times, p), 3) for p in ps]
 
     def errors(self):
         return sum(self.statuses.values())

@@ -14,11 +14,11 @@ from host_status_ext.notifier import coordination
 from host_status_ext.notifier import delivery
 from host_status_ext.notifier import listener
 from host_status_ext.notifier import manager
-from host_status_ext.notifier import shared_state
 from host_status_ext.notifier import state
 from host_status_ext.notifier import watcher
 from tests.notifier_drive import read_all
 from tests.notifier_drive import step_all
+from tests.unit.notifier import fixtures as notifier_fixtures
 
 Mapping = collections.namedtuple('Mapping', ['uuid'])
 
@@ -260,8 +260,10 @@ class TestWithStateFile(Base, testtools.TestCase):
 class TestWithSharedDatabase(Base, testtools.TestCase):
 
     def new_store(self):
-        return shared_state.DatabaseStore(
-            'sqlite:///' + os.path.join(self.dir, 'state.db'))
+        if not hasattr(self, 'database'):
+            self.database = self.useFixture(
+                notifier_fixtures.SharedDatabase())
+        return self.database.store()
 
     def saved(self, cell_uuid):
         store = self.new_store()
