@@ -235,6 +235,8 @@ class DatabaseStore(object):
 
 def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
-    cursor.execute('PRAGMA journal_mode=WAL')
+    # NOTE: the busy timeout first: switching to WAL needs the write lock,
+    # which another instance starting at the same moment may hold.
     cursor.execute('PRAGMA busy_timeout=10000')
+    cursor.execute('PRAGMA journal_mode=WAL')
     cursor.close()
