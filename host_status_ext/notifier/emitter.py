@@ -142,8 +142,12 @@ class Emitter(object):
                          for instance in instances]
         if self.owner_feed is not None:
             # NOTE: gated before anything is sent: a policy that cannot be
-            # read sends nothing, and the change is retried whole.
-            notifications += self.owner_feed.copies(notifications)
+            # read sends nothing, and the change is retried whole. The
+            # owners' summaries (one per project) go ahead of the rest: each
+            # is the one event an owner's alarm on the host waits for.
+            copies = self.owner_feed.copies(notifications)
+            notifications = ([c for c in copies if c.ahead] + notifications +
+                             [c for c in copies if not c.ahead])
         self._send_all(notifications, key=cell_mapping.uuid)
         LOG.info('Host status of %(host)s changed from %(old)r to %(new)r '
                  'at %(at)s; notified %(count)d server(s) (lookup '

@@ -36,9 +36,10 @@ chooses which to alarm on:
 - ``project``: one ``instance.host_status_change.summary`` per project
   and change of a host, over the servers the gate let through, named by
   their ``host_id`` and counted, so that a project's one alarm fires once
-  however many of its servers the host had. Summaries are sent first: an
-  owner who alarms on them is not queued behind the host's per-server
-  events in ceilometer and Aodh.
+  however many of its servers the host had. Summaries are sent first,
+  ahead of the operator's notifications too: an owner who alarms on them
+  is not queued behind the host's per-server events in ceilometer and
+  Aodh.
 
 And two ways to Aodh: the notification itself, on topics ceilometer
 listens to (:func:`send_versioned`), or the shortcut
@@ -95,6 +96,11 @@ class OwnerNotification(object):
         self.notification = notification
         self.notifier = notifier
         self.wire = wire
+
+    @property
+    def ahead(self):
+        """True for a summary: sent before the host's other notifications."""
+        return self.notification.event_type == objects.SUMMARY_EVENT_TYPE
 
     @property
     def payload(self):

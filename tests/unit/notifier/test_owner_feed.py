@@ -260,6 +260,28 @@ class TestEmitterWithOwnerFeed(testtools.TestCase):
                                     if s.project_id == 'p0'),
                              sorted(u for u, _, _ in self.owners.sent))
 
+    def test_the_summaries_go_first_then_the_operators_then_the_owners(self):
+        sent = []
+
+        class InOrder(object):
+            def __init__(self, feed):
+                self.feed = feed
+
+            def send(self, publisher_id, event_type, *args):
+                sent.append((self.feed, event_type))
+
+        feed = owner_feed.OwnerFeed(
+            InOrder('owner'), gate=FakeGate({'p0': Visibility.ALL,
+                                             'p1': Visibility.ALL}))
+        emitter.Emitter(InOrder('operator'), 'pub:x', 1,
+                        owner_feed=feed).emit_host_change(
+            mock.sentinel.ctxt, mock.Mock(uuid='c1'), 'h1',
+            state.Pending(status.UP, status.DOWN, WHEN))
+        self.assertEqual(
+            [('owner', objects.SUMMARY_EVENT_TYPE)] * 2 +
+            [('operator', objects.EVENT_TYPE)] * 6 +
+            [('owner', objects.EVENT_TYPE)] * 6, sent)
+
     def test_a_policy_that_fails_sends_nothing_at_all(self):
         gate = mock.Mock()
         gate.visibility.side_effect = ValueError('policy.yaml: bad YAML')
