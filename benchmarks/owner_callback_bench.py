@@ -44,6 +44,7 @@ load average beside them (printed).
 import argparse
 import json
 import random
+import statistics
 import sys
 import time
 
@@ -185,6 +186,21 @@ class Bench(object):
                                                    TIMEOUT))
             time.sleep(0.02)
 
+    def force_down(self, service, down):
+        """The operator's call (``PUT /v2.1/os-services/{id}``, 2.53).
+
+        nova-api sends ``service.update`` before it answers, so an owner
+        can be called back before the call returns: a run's time is from
+        the call's return, as Doctor's, and may be below zero.
+
+        :returns: ``time.monotonic()`` when the call returned.
+        """
+        self.admin_s.put(layout.COMPUTE_URL + '/os-services/%s' % service,
+                         json={'forced_down': down},
+                         headers={'OpenStack-API-Version': 'compute 2.53'},
+                         raise_exc=True)
+        return time.monotonic()
+
     def block(self, host, count, alarm_layout):
         """The runs of one size and layout, with their CPU and profile."""
         servers, labels = self.prepare(host, count, alarm_layout)
@@ -197,6 +213,7 @@ class Bench(object):
             self.args.profile, '%s-%d-%s' % (self.path, count,
                                              alarm_layout.name)) \
             if profiling else None
+        service = scenario.compute_service(self.admin, host).id
         before = measures.cpu_sample()
         if profiler:
             profiler.__enter__()
@@ -204,21 +221,20 @@ class Bench(object):
             for i in range(self.args.runs):
                 time.sleep(random.uniform(1.0, 2.0))
                 since = webhook.mark()
-                returned = scenario.put_service(self.admin, self.admin_s,
-                                                host, {'forced_down': True})
+                called = time.monotonic()
+                returned = self.force_down(service, True)
                 returned_wall = time.time()
                 posts, last, dup = self.wait_covered(
                     alarm_layout, labels, servers, 'DOWN', since)
                 repeats += dup
                 runs.append(run_record(posts, last, returned,
-                                       returned_wall))
+                                       returned_wall, called))
                 print('  %3d servers, %-7s run %2d: last %.3f s, first '
                       '%.3f s' % (count, alarm_layout.name, i + 1,
                                   runs[-1]['last'], runs[-1]['first']),
                       flush=True)
                 since = webhook.mark()
-                scenario.put_service(self.admin, self.admin_s, host,
-                                     {'forced_down': False})
+                self.force_down(service, False)
                 _, _, dup = self.wait_covered(alarm_layout, labels, servers,
                                               'UP', since)
                 repeats += dup
@@ -277,6 +293,12 @@ class Bench(object):
             if b['servers'] > 1:
                 out.append('    first POST: %s' % measures.summary(
                     [r['first'] for r in runs]))
+            if all('last_from_call' in r for r in runs):
+                out.append('    last POST from the call\'s start: %s; the '
+                           'call itself: median %.3f s' % (
+                               measures.summary([r['last_from_call']
+                                                 for r in runs]),
+                               statistics.median(r['call'] for r in runs)))
             out.extend('    ' + line for line in measures.stages(runs))
             out.append('    CPU per owner-facing event (%d events): %s' % (
                 b['events'], ', '.join(
@@ -297,9 +319,12 @@ class Bench(object):
         return text
 
 
-def run_record(posts, last, returned, returned_wall):
+def run_record(posts, last, returned, returned_wall, called):
+    """A run: from the call's return (and its start) to the POSTs."""
     return {'first': min(p['received_monotonic'] for p in posts) - returned,
             'last': last['received_monotonic'] - returned,
+            'last_from_call': last['received_monotonic'] - called,
+            'call': returned - called,
             'returned_wall': returned_wall,
             'events': [{'message_id': p['body']['reason_data']['event']
                         ['message_id'], 'generated': measures.generated(p),
