@@ -218,7 +218,7 @@ class Bench(object):
         if profiler:
             profiler.__enter__()
         try:
-            for i in range(self.args.runs):
+            for i in range(-self.args.warmup, self.args.runs):
                 time.sleep(random.uniform(1.0, 2.0))
                 since = webhook.mark()
                 called = time.monotonic()
@@ -227,11 +227,16 @@ class Bench(object):
                 posts, last, dup = self.wait_covered(
                     alarm_layout, labels, servers, 'DOWN', since)
                 repeats += dup
-                runs.append(run_record(posts, last, returned,
-                                       returned_wall, called))
+                record = run_record(posts, last, returned, returned_wall,
+                                    called)
+                # NOTE: a warm-up run is not counted: the first event
+                # after a service's restart opens its connections.
+                if i >= 0:
+                    runs.append(record)
                 print('  %3d servers, %-7s run %2d: last %.3f s, first '
-                      '%.3f s' % (count, alarm_layout.name, i + 1,
-                                  runs[-1]['last'], runs[-1]['first']),
+                      '%.3f s%s' % (count, alarm_layout.name, i + 1,
+                                    record['last'], record['first'],
+                                    '' if i >= 0 else ' (warm-up)'),
                       flush=True)
                 since = webhook.mark()
                 self.force_down(service, False)
@@ -334,6 +339,8 @@ def run_record(posts, last, returned, returned_wall, called):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--runs', type=int, default=20)
+    p.add_argument('--warmup', type=int, default=1,
+                   help='runs before each block that are not counted')
     p.add_argument('--sizes', default='1,10,25,50,200',
                    help='servers on the host, comma-separated')
     p.add_argument('--layouts', default='server,project',

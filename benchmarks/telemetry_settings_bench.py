@@ -59,7 +59,7 @@ def main(argv=None):
     p.add_argument('--out', help='write every sample to this JSON file')
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     bench = callback.Bench(argparse.Namespace(
-        runs=args.runs, profile=None, profile_size=None,
+        runs=args.runs, warmup=1, profile=None, profile_size=None,
         layouts=[args.layout]))
     chosen = [VARIANTS[int(i)] for i in args.only.split(',')] \
         if args.only else VARIANTS
