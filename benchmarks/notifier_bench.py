@@ -43,7 +43,6 @@ import os  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -74,6 +73,11 @@ from host_status_ext.notifier import objects as notifier_objects  # noqa: E402
 from host_status_ext.notifier import service  # noqa: E402
 from host_status_ext import status  # noqa: E402
 
+# The repository's tools (tools/stats.py): the benchmark runs as a script.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+from tools import stats  # noqa: E402
+
 CONF = nova.conf.CONF
 TOPIC = 'host_status_bench'
 HOSTS_PER_CELL = 50
@@ -86,20 +90,8 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1,
-                   int(round(pct / 100.0 * len(ordered) + 0.5)) - 1))
-    return ordered[k]
-
-
 def summary(values):
-    return {'n': len(values),
-            'min': round(min(values), 4),
-            'p50': round(statistics.median(values), 4),
-            'p95': round(percentile(values, 95), 4),
-            'p99': round(percentile(values, 99), 4),
-            'max': round(max(values), 4)}
+    return stats.summary(values, percentiles=(50, 95, 99), digits=4)
 
 
 class Consumer(object):

@@ -31,7 +31,6 @@ import json
 import os
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -40,24 +39,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from tests.functional.notifier import processes  # noqa: E402
+from tools import stats  # noqa: E402
 
 SERVERS = 20
 NAMES = ('a', 'b', 'c')
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1,
-                   int(round(pct / 100.0 * len(ordered) + 0.5)) - 1))
-    return ordered[k]
-
-
-def summary(values):
-    return {'n': len(values), 'min': round(min(values), 3),
-            'p50': round(statistics.median(values), 3),
-            'p90': round(percentile(values, 90), 3),
-            'p99': round(percentile(values, 99), 3),
-            'max': round(max(values), 3)}
 
 
 class Soak(object):
@@ -200,8 +185,8 @@ def main():
         'instances': len(NAMES), 'cells': 2,
         'poll_interval': args.poll_interval,
         'takeover_timeout': args.takeover_timeout,
-        'takeover': summary([r['takeover'] for r in rounds]),
-        'whole_fault': summary([r['whole_fault'] for r in rounds]),
+        'takeover': stats.summary([r['takeover'] for r in rounds]),
+        'whole_fault': stats.summary([r['whole_fault'] for r in rounds]),
         'duplicates': sum(r['down_copies'] - SERVERS for r in rounds),
         'rounds_with_duplicates': sum(r['down_copies'] > SERVERS
                                       for r in rounds),

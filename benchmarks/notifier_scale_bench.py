@@ -57,6 +57,11 @@ from host_status_ext.notifier import factory  # noqa: E402
 from host_status_ext.notifier import objects as notifier_objects  # noqa
 from host_status_ext.notifier import service  # noqa: E402
 
+# The repository's tools (tools/stats.py): the benchmark runs as a script.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+from tools import stats  # noqa: E402
+
 CONF = nova.conf.CONF
 TOPIC = 'hsn_scale'
 
@@ -66,11 +71,7 @@ def utcnow():
 
 
 def summary(values):
-    ordered = sorted(values)
-    return {'n': len(values), 'p50': round(statistics.median(values), 4),
-            'p99': round(ordered[min(len(ordered) - 1,
-                                     int(0.99 * len(ordered)))], 4),
-            'max': round(max(values), 4)}
+    return stats.summary(values, percentiles=(50, 99), digits=4)
 
 
 class Owned(coordination.SoloCoordinator):
