@@ -11,8 +11,13 @@
 #   - the oslo.policy.policies and oslo.config.opts namespaces, through
 #     oslopolicy-sample-generator and oslo-config-generator (their output
 #     must be the committed etc/*.sample files);
-#   - the console script: host-status-notifier --help;
+#   - the console scripts: host-status-notifier --help, and
+#     host-status-notifier-dbsync on a new SQLite database (the migrations
+#     are in the wheel);
 #   - the shipped systemd unit, with systemd-analyze verify (if present).
+# The Horizon plugin, the distribution host-status-dashboard (dashboard/),
+# is built and checked beside it: its wheel carries the enabled file and
+# the template, and requires Horizon alone; the main wheel holds none of it.
 # pbr takes the version from git; outside a git checkout set PBR_VERSION.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +51,34 @@ entry_points = [n for n in names if n.endswith('entry_points.txt')]
 assert entry_points, 'no entry_points.txt in the wheel'
 assert any(n.startswith('host_status_ext/notifier/') for n in names), names
 assert not any(n.startswith('tests/') for n in names), 'tests in the wheel'
+# The Horizon plugin is a distribution of its own (dashboard/).
+assert not any(n.startswith('host_status_dashboard/') for n in names), names
 print('%d files; %s' % (len(names), entry_points[0]))
+EOF
+
+step "host-status-dashboard (dashboard/): sdist, wheel, twine check"
+python -m build --outdir "$DIST/dashboard" dashboard >"$WORK/build-dashboard.log" \
+    2>&1 || { cat "$WORK/build-dashboard.log"; exit 1; }
+dashboard_wheel=$(ls "$DIST"/dashboard/host_status_dashboard-*-py3-none-any.whl)
+twine check --strict "$DIST"/dashboard/*
+python - "$dashboard_wheel" <<'EOF'
+import sys
+import zipfile
+
+wheel = zipfile.ZipFile(sys.argv[1])
+names = wheel.namelist()
+for need in ('host_status_dashboard/apps.py',
+             'host_status_dashboard/enabled/_1031_host_status.py',
+             'host_status_dashboard/templates/host_status_dashboard/'
+             '_detail_host_status.html'):
+    assert need in names, (need, names)
+assert not any(n.startswith(('tests/', 'host_status_ext/')) for n in names)
+metadata = [n for n in names if n.endswith('.dist-info/METADATA')][0]
+requires = [line for line in wheel.read(metadata).decode().splitlines()
+            if line.startswith('Requires-Dist:')]
+# Horizon alone: a Horizon host gets nothing of nova from it.
+assert requires == ['Requires-Dist: horizon>=27.0.0'], requires
+print('%d files; %s' % (len(names), requires[0]))
 EOF
 
 step "a fresh virtualenv with nova (upper-constraints.txt)"
@@ -122,6 +154,19 @@ step "host-status-notifier --help"
 "$VENV/bin/host-status-notifier" --help >"$WORK/help.txt"
 head -3 "$WORK/help.txt"
 grep -q -- '--config-file' "$WORK/help.txt"
+
+# The wheel carries the migrations (alembic's env.py, script.py.mako and
+# versions/ are package data): dbsync makes a schema from the installed
+# package alone, and says so once again run.
+step "host-status-notifier-dbsync on a new SQLite database, twice"
+printf '[host_status_notifier_database]\nconnection = sqlite:///%s\n' \
+    "$WORK/state.db" >"$WORK/dbsync.conf"
+for _ in 1 2; do
+    "$VENV/bin/host-status-notifier-dbsync" --config-file "$WORK/dbsync.conf" \
+        2>"$WORK/dbsync.log" | tee "$WORK/dbsync.out" \
+        || { cat "$WORK/dbsync.log"; exit 1; }
+done
+grep -q 'at revision .* already' "$WORK/dbsync.out"
 
 if command -v systemd-analyze >/dev/null; then
     step "systemd-analyze verify etc/systemd/host-status-notifier.service"

@@ -3,10 +3,15 @@
 The notifier reads nova's own configuration (it needs ``[api_database]``,
 ``service_down_time``, ``servicegroup_driver`` and the messaging transport
 exactly as nova sees them) plus these options, in the
-``[host_status_notifier]`` group.
+``[host_status_notifier]`` group, and the notifiers' shared database in a
+group of its own, ``[host_status_notifier_database]``, with oslo.db's
+options as nova's ``[database]`` and ``[api_database]`` have them.
 """
 
+import copy
+
 from oslo_config import cfg
+from oslo_db import options as oslo_db_options
 
 GROUP = cfg.OptGroup(
     'host_status_notifier',
@@ -121,18 +126,6 @@ OPTS = [
              'Lower means a shorter blind spot after a crash, but an '
              'instance stalled for longer than this (a long garbage '
              'collection, a slow database) loses its cells and is fenced.'),
-    cfg.StrOpt(
-        'connection',
-        secret=True,
-        help='SQLAlchemy URL of the notifier\'s own database (for example '
-             'mysql+pymysql://user:password@db/host_status_notifier, or '
-             'sqlite:////var/lib/host-status-notifier/state.db for '
-             'instances on one machine), where the last host_status sent '
-             'for every host, the change being sent and each cell\'s '
-             'fencing epoch live, so that any instance can take a cell '
-             'over without losing or repeating a change. Required with '
-             'coordination_url; without either, state_file is used. Its '
-             'tables are created at start if missing.'),
     cfg.IntOpt(
         'send_retry',
         default=0,
@@ -164,10 +157,68 @@ OPTS = [
 ]
 
 
+DATABASE_GROUP = cfg.OptGroup(
+    'host_status_notifier_database',
+    title='host-status-notifier\'s shared database',
+    help='The database that several host-status-notifiers share (oslo.db\'s '
+         'options, as in nova\'s [database]): the last host_status sent for '
+         'every host, the change being sent and each cell\'s fencing '
+         'epoch, so that any instance can take a cell over without losing '
+         'or repeating a change. Its schema is created and upgraded by '
+         'host-status-notifier-dbsync, never by the service, which refuses '
+         'to start on a schema of another release.')
+
+CONNECTION_HELP = (
+    'SQLAlchemy URL of the notifiers\' own database (for example '
+    'mysql+pymysql://user:password@db/host_status_notifier?charset=utf8mb4'
+    '&read_timeout=30, or sqlite:////var/lib/host-status-notifier/state.db '
+    'for instances on one machine). Required with [host_status_notifier] '
+    'coordination_url; without either, [host_status_notifier] state_file is '
+    'used. Run host-status-notifier-dbsync once before the first start and '
+    'after each upgrade.')
+
+
+def _database_opts():
+    """oslo.db's options, for this group only.
+
+    A copy, without the deprecated names oslo.db gives them ([DEFAULT]
+    sql_connection, [sql] ...): in nova.conf those are nova's own.
+    ``connection`` keeps the name it had before this group existed,
+    ``[host_status_notifier] connection``, as a deprecated one.
+    """
+    opts = []
+    for opt in copy.deepcopy(oslo_db_options.database_opts):
+        if opt.name == 'use_db_reconnect':
+            continue  # NOTE: experimental in oslo.db; nova removes it too.
+        opt.deprecated_opts = []
+        if opt.name == 'connection':
+            opt.help = CONNECTION_HELP
+            opt.deprecated_opts = [
+                cfg.DeprecatedOpt('connection', group=GROUP.name)]
+        opts.append(opt)
+    return opts
+
+
+DATABASE_OPTS = _database_opts()
+
+
 def register_opts(conf):
     conf.register_group(GROUP)
     conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(DATABASE_GROUP)
+    conf.register_opts(DATABASE_OPTS, group=DATABASE_GROUP)
+
+
+def database(conf):
+    """``(connection, oslo.db engine options)`` of the shared database.
+
+    :returns: ``(None, {})`` when no shared database is configured.
+    """
+    group = conf.host_status_notifier_database
+    options = {opt.dest: group[opt.dest] for opt in DATABASE_OPTS
+               if opt.dest != 'connection'}
+    return group.connection, options
 
 
 def list_opts():
-    return [(GROUP, OPTS)]
+    return [(GROUP, OPTS), (DATABASE_GROUP, DATABASE_OPTS)]

@@ -10,6 +10,7 @@ import uuid
 
 import oslo_messaging
 
+from host_status_ext.notifier import conf as notifier_conf
 from host_status_ext.notifier import coordination
 from host_status_ext.notifier import delivery
 from host_status_ext.notifier import emitter
@@ -70,18 +71,23 @@ def member_id(conf):
 
 
 def make_store(conf):
-    """The shared database if ``connection`` is set, else the state file."""
+    """The shared database if one is configured, else the state file.
+
+    :raises host_status_ext.notifier.migration.SchemaError: the shared
+        database's schema is not this release's.
+    """
     opts = conf.host_status_notifier
-    if opts.connection:
-        # NOTE: imported here: oslo.db and the tables are only needed by
-        # instances that share a database.
+    connection, options = notifier_conf.database(conf)
+    if connection:
+        # NOTE: imported here: oslo.db, alembic and the tables are only
+        # needed by instances that share a database.
         from host_status_ext.notifier import shared_state
-        return shared_state.DatabaseStore(opts.connection)
+        return shared_state.DatabaseStore(connection, **options)
     if opts.coordination_url:
         raise ConfigurationError(
-            '[host_status_notifier] coordination_url needs connection (a '
-            'database every instance shares); a local state_file cannot be '
-            'shared')
+            '[host_status_notifier] coordination_url needs '
+            '[host_status_notifier_database] connection (a database every '
+            'instance shares); a local state_file cannot be shared')
     return state.FileStore(opts.state_file)
 
 

@@ -208,6 +208,8 @@ def notifier():
         # Two instances share the cells (doc/source/admin/notifier-ha.rst).
         'coordination_url': layout.REDIS_URL,
         'takeover_timeout': layout.NOTIFIER_TAKEOVER_TIMEOUT,
+    }, 'host_status_notifier_database': {
+        # Its schema is host-status-notifier-dbsync's (bootstrap.py).
         'connection': layout.db_url('host_status_notifier'),
     }})
 

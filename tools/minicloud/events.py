@@ -17,7 +17,9 @@ it deletes that queue when it stops, or RabbitMQ would keep filling it.
 
 import collections
 import json
+import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -125,6 +127,67 @@ class EventWatcher(object):
                             timeout, [describe(e)
                                       for e in self._events[since:]]))
                 self._changed.wait(left)
+
+
+class ProcessWatcher(object):
+    """``python -m tools.minicloud.events --json`` in a process of its own.
+
+    A consumer on the bus as an operator's would be, away from this
+    process's 16 client threads (a listener thread among them was seen
+    to get its deliveries many seconds late).
+    """
+
+    def __init__(self):
+        env = dict(os.environ, PYTHONPATH=str(layout.REPO))
+        self.proc = subprocess.Popen(
+            [sys.executable, '-m', 'tools.minicloud.events', '--json'],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env, cwd=str(layout.REPO))
+        self._events = []
+        # It says "watching ..." once its queue is bound (after whatever
+        # warnings its imports print).
+        for line in self.proc.stderr:
+            if line.startswith('watching'):
+                break
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                payload = json.loads(line)
+            except ValueError:
+                continue
+            self._events.append(Event(
+                time.monotonic(), None, payload,
+                payload.get('nova_object.data', {})))
+
+    def events(self):
+        return list(self._events)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.reader.join(5)
+
+
+def wait_all(watcher, ids, old, new, timeout):
+    """Wait until every server of ``ids`` got an ``old`` -> ``new`` event.
+
+    :returns: True if they all did within ``timeout`` s.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = {e.data.get('uuid') for e in watcher.events()
+               if (e.data.get('old_host_status'),
+                   e.data.get('host_status')) == (old, new)}
+        if set(ids) <= got:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def describe(event):

@@ -12,11 +12,13 @@ does not; each has servers in both cells. Requests alternate between
 One fault at a time, each undone before the next, each phase at most 60 s:
 
 1. ``cell2-db``: cell2's MariaDB SIGKILLed, started again 20 s later;
-2. ``rabbitmq``: RabbitMQ restarted;
-3. ``api-db``: the API database's MariaDB restarted;
-4. ``api-workers``: nova-api's uWSGI workers SIGKILLed one by one (the
+2. ``cell2-db-hung``: cell2's MariaDB SIGSTOPped for over 2 minutes, then
+   SIGCONTed (hung_cell.py: what it records beside the tallies);
+3. ``rabbitmq``: RabbitMQ restarted;
+4. ``api-db``: the API database's MariaDB restarted;
+5. ``api-workers``: nova-api's uWSGI workers SIGKILLed one by one (the
    master respawns them), in both nova-apis at once;
-5. ``notifier``: host-status-notifier SIGKILLed and started again while a
+6. ``notifier``: host-status-notifier SIGKILLed and started again while a
    host of each cell is forced down, and again as they come back up; the
    notifier's events are read from the bus as a consumer reads them.
 
@@ -43,6 +45,7 @@ import time
 from tools.minicloud import cell2
 from tools.minicloud import client
 from tools.minicloud import events
+from tools.minicloud import hung_cell
 from tools.minicloud import layout
 from tools.minicloud import memory
 from tools.minicloud import policy
@@ -103,6 +106,10 @@ class Phase(object):
         self.name = name
         self.tallies = {arm: verdicts.Tally() for arm in URLS}
         self.start = time.monotonic()
+        # A phase ends by PHASE_MAX unless its fault says otherwise.
+        self.max = PHASE_MAX
+        # Called once both arms have settled after the fault.
+        self.settled_hooks = []
         self.marks = {}
         self.notes = {}
         self.differences = []
@@ -208,7 +215,7 @@ def settle(phase, since):
     Settled: at least SETTLED s after ``since``, and for each arm at least
     CLIENTS replies sent after its last abnormal one, all of them normal.
     """
-    while time.monotonic() - phase.start < PHASE_MAX:
+    while time.monotonic() - phase.start < phase.max:
         time.sleep(0.5)
         if time.monotonic() - since < SETTLED:
             continue
@@ -271,7 +278,7 @@ def fault_notifier(phase, ctx):
     hosts = (layout.CELL1_HOSTS[0], layout.CELL2_HOSTS[0])
     on_hosts = [s.id for s in admin.compute.servers(all_projects=True)
                 if s.compute_host in hosts]
-    watcher = Watcher()
+    watcher = events.ProcessWatcher()
     try:
         time.sleep(BASELINE / 2)
         phase.mark('fault')
@@ -283,7 +290,7 @@ def fault_notifier(phase, ctx):
         time.sleep(3)
         services.start(layout.NOTIFIER)
         phase.mark('notifier started')
-        _wait_events(watcher, on_hosts, 'UP', 'DOWN')
+        events.wait_all(watcher, on_hosts, 'UP', 'DOWN', EVENT_WAIT)
         for host in hosts:
             scenario.set_forced_down(admin, host, False)
         procs.kill(layout.NOTIFIER)
@@ -291,7 +298,7 @@ def fault_notifier(phase, ctx):
         time.sleep(3)
         services.start(layout.NOTIFIER)
         phase.mark('undone')
-        _wait_events(watcher, on_hosts, 'DOWN', 'UP')
+        events.wait_all(watcher, on_hosts, 'DOWN', 'UP', EVENT_WAIT)
         time.sleep(QUIET)
     finally:
         received = watcher.events()
@@ -314,64 +321,9 @@ def fault_notifier(phase, ctx):
     })
 
 
-class Watcher(object):
-    """``python -m tools.minicloud.events --json`` in a process of its own.
-
-    A consumer on the bus as an operator's would be, away from this
-    process's 16 client threads (a listener thread among them was seen
-    to get its deliveries many seconds late).
-    """
-
-    def __init__(self):
-        env = dict(os.environ, PYTHONPATH=str(layout.REPO))
-        self.proc = subprocess.Popen(
-            [sys.executable, '-m', 'tools.minicloud.events', '--json'],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=env, cwd=str(layout.REPO))
-        self._events = []
-        # It says "watching ..." once its queue is bound (after whatever
-        # warnings its imports print).
-        for line in self.proc.stderr:
-            if line.startswith('watching'):
-                break
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            try:
-                payload = json.loads(line)
-            except ValueError:
-                continue
-            self._events.append(events.Event(
-                time.monotonic(), None, payload,
-                payload.get('nova_object.data', {})))
-
-    def events(self):
-        return list(self._events)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.reader.join(5)
-
-
-def _wait_events(watcher, ids, old, new):
-    deadline = time.monotonic() + EVENT_WAIT
-    while time.monotonic() < deadline:
-        got = {e.data.get('uuid') for e in watcher.events()
-               if (e.data.get('old_host_status'),
-                   e.data.get('host_status')) == (old, new)}
-        if set(ids) <= got:
-            return
-        time.sleep(0.2)
-
-
 FAULTS = collections.OrderedDict([
     ('cell2-db', fault_cell2_db),
+    ('cell2-db-hung', hung_cell.fault),
     ('rabbitmq', _restart('rabbitmq-server')),
     ('api-db', _restart('mariadb')),
     ('api-workers', fault_api_workers),
@@ -386,6 +338,8 @@ def run_phase(load, name, ctx):
     try:
         FAULTS[name](phase, ctx)
         settle(phase, phase.marks.get('undone', phase.start))
+        for hook in phase.settled_hooks:
+            hook()
     finally:
         phase.marks['end'] = time.monotonic()
         load.phase = None
@@ -460,7 +414,7 @@ def summarize(phase):
                'differs': dict(t.differs) if arm == OURS else None,
                'leaks': t.leaks, 'lost': dict(t.lost),
                'recovery s': round(t.recovery(undone), 2)}
-        if phase.name == 'cell2-db':
+        if phase.name in ('cell2-db', 'cell2-db-hung'):
             row['cell1 lost while cell2 down'] = t.lost_between(
                 fault, undone, 'cell1')
         row['p50 s'], row['p99 s'] = t.percentiles(50, 99)
@@ -477,7 +431,7 @@ def print_table(summaries):
     say('%d clients, GET /servers/detail and /servers/{id} at %s, each '
         'request to both arms; owner may see host_status, stranger may not'
         % (CLIENTS, MICROVERSION))
-    head = '%-12s %-15s %8s  %-22s %7s %5s %5s %9s %6s %6s' % (
+    head = '%-14s %-15s %8s  %-22s %7s %5s %5s %9s %6s %6s' % (
         'fault', 'arm', 'requests', 'errors by status', 'differs', 'leaks',
         'lost', 'recover s', 'p50 s', 'p99 s')
     say(head)
@@ -490,13 +444,13 @@ def print_table(summaries):
                            sum(row['lost'].values()))
             differs = '-' if row['differs'] is None else sum(
                 row['differs'].values())
-            say('%-12s %-15s %8d  %-22s %7s %5d %5d %9.1f %6.2f %6.2f' % (
+            say('%-14s %-15s %8d  %-22s %7s %5d %5d %9.1f %6.2f %6.2f' % (
                 s['phase'], arm, row['requests'], errors, differs,
                 row['leaks'], lost, row['recovery s'], row['p50 s'],
                 row['p99 s']))
         if s['notifier']:
-            say('%-12s notifier: %s' % ('', ', '.join(
-                '%s %d' % kv for kv in s['notifier'].items())))
+            say('%-14s notes: %s' % ('', ', '.join(
+                '%s %s' % kv for kv in s['notifier'].items())))
     say()
     say('lost: whole records without host_status for the owner (cell2-db: '
         'cell1 records while cell2 was down); differs: pairs where the '

@@ -30,6 +30,8 @@ from oslo_config import cfg
 import oslo_messaging
 import sqlalchemy as sa
 
+from host_status_ext.notifier import migration
+
 EVENT_TYPE = 'instance.host_status_change'
 TOPIC = 'hsn_ha_test'
 CELL0_UUID = '00000000-0000-0000-0000-000000000000'
@@ -330,11 +332,13 @@ rabbit_retry_interval = 1
 poll_interval = %(poll_interval)s
 coordination_url = %(coordination_url)s
 takeover_timeout = %(takeover_timeout)d
-connection = %(state_url)s
 topics = %(topic)s
 publisher_host = %(name)s
 send_workers = 1
 send_timeout = %(send_timeout)s
+
+[host_status_notifier_database]
+connection = %(state_url)s
 """
 
 
@@ -408,10 +412,14 @@ class Notifier(object):
 
 
 class StateDB(object):
-    """Read-only looks at the notifiers' shared database."""
+    """The notifiers' shared database, made as dbsync makes it.
+
+    Then only looked at.
+    """
 
     def __init__(self, url):
         self.engine = sa.create_engine(url)
+        migration.upgrade(self.engine)
 
     def cells(self):
         """``{cell_uuid: (epoch, owner, baselined)}``."""

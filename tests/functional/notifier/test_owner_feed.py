@@ -104,6 +104,31 @@ class TestOwnerFeed(base.NotifierTestCase):
             self.expected('host1', status.DOWN, status.MAINTENANCE),
             self.owner_events())
 
+    def test_nova_reader_line_every_change_with_its_old_value(self):
+        # nova's current equivalent of the owner line, for reads.
+        self.write_policy({SHOW: 'rule:project_reader_or_admin'})
+        self.change(2, host1={'forced_down': True})
+        self.assertEqual(self.expected('host1', status.UP, status.DOWN),
+                         self.owner_events())
+
+    def test_nova_reader_line_needs_the_reader_role(self):
+        # Where owner_roles names no reader role, nova's reader line opens
+        # nothing, and the specification's line still opens everything.
+        # NOTE: with nova 34's enforce_new_defaults (placement's test
+        # fixture turns it off process-wide), or nova's deprecated default
+        # of project_reader_api would pass any role.
+        self.flags(enforce_new_defaults=True, group='oslo_policy')
+        nova.policy.reset()
+        self.flags(owner_roles=['other'], group='host_status_notifier')
+        self.manager = self.new_manager()
+        self.write_policy({SHOW: 'rule:project_reader_or_admin'})
+        self.change(2, host1={'forced_down': True})
+        self.assertEqual([], self.owner_events())
+        self.write_policy({SHOW: 'rule:admin_or_owner'})
+        self.change(2, host1={'forced_down': False})
+        self.assertEqual(self.expected('host1', status.DOWN, status.UP),
+                         self.owner_events())
+
     def test_unknown_only_unknown_alone_and_no_old_value(self):
         self.write_policy({UNKNOWN_ONLY: 'rule:admin_or_owner'})
         self.change(2, host1={'forced_down': True})

@@ -10,8 +10,8 @@ import testtools
 from host_status_ext.notifier import coordination
 from host_status_ext.notifier import delivery
 from host_status_ext.notifier import manager
-from host_status_ext.notifier import shared_state
 from host_status_ext.notifier import state
+from tests.unit.notifier import fixtures as notifier_fixtures
 
 
 class FakeWatcher(object):
@@ -183,8 +183,10 @@ class TestWithStateFile(Base, testtools.TestCase):
 class TestWithSharedDatabase(Base, testtools.TestCase):
 
     def new_store(self):
-        return shared_state.DatabaseStore(
-            'sqlite:///' + os.path.join(self.dir, 'state.db'))
+        if not hasattr(self, 'database'):
+            self.database = self.useFixture(
+                notifier_fixtures.SharedDatabase())
+        return self.database.store()
 
     def test_a_fenced_instance_sends_nothing_more_for_the_cell(self):
         coordinator = Coordinator()

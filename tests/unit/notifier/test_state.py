@@ -8,8 +8,8 @@ from unittest import mock
 import fixtures
 import testtools
 
-from host_status_ext.notifier import shared_state
 from host_status_ext.notifier import state
+from tests.unit.notifier import fixtures as notifier_fixtures
 
 P = state.Pending('UP', 'DOWN', '2026-11-26T05:00:00.000001Z')
 
@@ -66,11 +66,10 @@ class TestDatabaseStore(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.dir = self.useFixture(fixtures.TempDir()).path
-        self.url = 'sqlite:///' + os.path.join(self.dir, 'state.db')
+        self.database = self.useFixture(notifier_fixtures.SharedDatabase())
 
     def store(self):
-        return shared_state.DatabaseStore(self.url)
+        return self.database.store()
 
     def test_take_bumps_the_epoch_and_reads_what_the_last_owner_left(self):
         a = self.store().take('c1', 'a')

@@ -1,0 +1,68 @@
+"""What nova's API said about a server's host, read from the server itself.
+
+Horizon asks nova for its servers at microversions above 2.16, so nova's
+answer carries ``host_status`` wherever nova's policy lets the caller see
+it. Horizon's ``api.nova.Server`` passes on only the attributes named in
+its ``_attrs`` list, and ``host_status`` is not one of them; the novaclient
+resource it wraps keeps the server's JSON as nova sent it (``_info``). This
+module reads that dict and nothing else: asking a novaclient resource for a
+missing attribute makes it GET the server again when it believes itself not
+fully loaded, and the plugin must never add a call to nova.
+
+No Django here: these are plain functions, tested as such.
+"""
+
+FIELD = 'host_status'
+
+UP = 'UP'
+UNKNOWN = 'UNKNOWN'
+DOWN = 'DOWN'
+MAINTENANCE = 'MAINTENANCE'
+VALUES = (UP, UNKNOWN, DOWN, MAINTENANCE)
+
+# Bootstrap's contextual classes, which Horizon's themes style: the values
+# that call for the owner's attention stand out, the others do not.
+CONTEXT_CLASS = {DOWN: 'danger', UNKNOWN: 'warning'}
+
+# Horizon's status mechanism (``Column(status=True)``): True is a good
+# state, False a failed one, None one that is not known; a cell then gets
+# ``status_up``, ``status_down`` or ``warning``, as the Status column's do.
+# A host with no value (no host, or a value the caller may not see) is not
+# a state to call attention to.
+STATUS_CHOICES = (
+    (UP, True),
+    (MAINTENANCE, True),
+    (DOWN, False),
+    (UNKNOWN, None),
+    (None, True),
+)
+
+
+def api_body(server):
+    """The server's JSON as nova returned it ({} if there is none).
+
+    :param server: Horizon's ``api.nova.Server``, or the novaclient
+        resource itself.
+    """
+    resource = getattr(server, '_apiresource', None) or server
+    body = getattr(resource, '_info', None)
+    return body if isinstance(body, dict) else {}
+
+
+def is_given(server):
+    """Whether nova's answer for ``server`` carried the field at all.
+
+    nova leaves the field out where its policy hides it from the caller,
+    and writes ``""`` where the server has no host.
+    """
+    return FIELD in api_body(server)
+
+
+def host_status(server):
+    """The value nova gave for ``server``, or None where it gave none."""
+    return api_body(server).get(FIELD) or None
+
+
+def context_class(value):
+    """The contextual class that makes ``value`` stand out, or ''."""
+    return CONTEXT_CLASS.get(value, '')
