@@ -31,6 +31,7 @@ import time
 
 from tools.minicloud import cell2
 from tools.minicloud import client
+from tools.minicloud import cloud
 from tools.minicloud import events
 from tools.minicloud import layout
 from tools.minicloud import procs
@@ -49,6 +50,9 @@ BASELINE = 8.0
 #: Bounds a wait for the notifier's events of one change; not a figure.
 EVENT_WAIT = 45.0
 QUIET = 2.0
+#: PyMySQL's read and write timeouts for cell2-db-hung-read-timeout: below
+#: nova's 60 s wait for a cell, far above a healthy query here.
+READ_TIMEOUT = 20
 CELL1_HOST = layout.CELL1_HOSTS[1]
 CELL2_HOST = layout.CELL2_HOSTS[0]
 ARMS = {'with filter': 'nova-api', 'without filter': layout.PLAIN_API}
@@ -157,6 +161,44 @@ def change(watcher, host, ids, notes, key, made):
         came = events.wait_all(watcher, ids, old, new, EVENT_WAIT)
         notes['%s %s s' % (key, step)] = (
             round(time.monotonic() - started, 1) if came else None)
+
+
+def set_cell2_url(read_timeout=None):
+    """cell2's mapping with PyMySQL's read and write timeouts, or without.
+
+    As an operator sets them (nova-manage cell_v2 update_cell); nova-api
+    (both arms) and the notifiers cache the mappings: they restart.
+    """
+    url = layout.cell2_db_url()
+    if read_timeout:
+        url += '&read_timeout=%d&write_timeout=%d' % (
+            read_timeout, read_timeout)
+    cell_uuid = subprocess.run(
+        ['mysql', '-N', '-u', layout.DB_USER, '-p' + layout.PASSWORD,
+         '-h', layout.HOST, layout.DB_PREFIX + 'nova_api', '-e',
+         'SELECT uuid FROM cell_mappings WHERE name = "%s"' % layout.CELL2],
+        capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run([layout.venv_bin('nova-manage'), '--config-file',
+                    str(layout.NOVA_ETC / 'nova.conf'), 'cell_v2',
+                    'update_cell', '--cell_uuid', cell_uuid,
+                    '--database_connection', url], check=True,
+                   capture_output=True)
+    cloud.restart_api(plugin=True)
+    procs.stop(layout.PLAIN_API)
+    services.start_plain_api()
+    procs.stop_many(list(layout.NOTIFIERS))
+    for name in layout.NOTIFIERS:
+        services.start(name)
+    procs.wait_for(services.notifier_ready, 'host-status-notifiers', 120)
+
+
+def fault_with_read_timeout(phase, ctx):
+    """The hung cell, with READ_TIMEOUT in cell2's URL."""
+    phase.cleanups.append(set_cell2_url)
+    set_cell2_url(READ_TIMEOUT)
+    phase.restart()
+    phase.notes['cell2 read_timeout s'] = READ_TIMEOUT
+    fault(phase, ctx)
 
 
 def fault(phase, ctx):
