@@ -22,7 +22,6 @@ replies; this adds what the tallies cannot see:
   when its servers' events came, or that they did not.
 """
 
-import collections
 import os
 import re
 import signal
@@ -38,6 +37,7 @@ from tools.minicloud import procs
 from tools.minicloud import pyspy
 from tools.minicloud import scenario
 from tools.minicloud import services
+from tools.minicloud import verdicts
 from tools import waiting
 
 #: How long cell2's database stays hung: at least two minutes, past nova's
@@ -143,13 +143,14 @@ def signal_cell2_db(sig):
     os.killpg(procs.pid(layout.CELL2_DB_SERVER), sig)
 
 
-def change(watcher, host, ids, notes, key, made):
+def change(watcher, host, ids, notes, key, steps):
     """Kill the host's nova-compute and start it again; time the events.
 
     Each step's time is from the step to the last of its servers' events
     (None if they did not all come within EVENT_WAIT).
 
-    :param made: a Counter of ``(server, old, new)`` the steps made.
+    :param steps: the steps made are added to it, as ``(when, server ids,
+        old, new)``.
     """
     for step, old, new, act in (('down', 'UP', 'UNKNOWN',
                                  scenario.stop_compute),
@@ -157,7 +158,7 @@ def change(watcher, host, ids, notes, key, made):
                                  scenario.start_compute)):
         started = time.monotonic()
         act(host)
-        made.update((sid, old, new) for sid in ids)
+        steps.append((started, ids, old, new))
         came = events.wait_all(watcher, ids, old, new, EVENT_WAIT)
         notes['%s %s s' % (key, step)] = (
             round(time.monotonic() - started, 1) if came else None)
@@ -213,7 +214,7 @@ def fault(phase, ctx):
     notes = phase.notes
     notes['threads before'] = {arm: threads(n) for arm, n in ARMS.items()}
     watcher = events.ProcessWatcher()
-    made = collections.Counter()
+    steps = []
     stopped = False
     try:
         time.sleep(BASELINE)
@@ -223,7 +224,7 @@ def fault(phase, ctx):
         time.sleep(BEFORE_CHANGE)
         phase.mark('cell1 host changes during the hang')
         change(watcher, CELL1_HOST, on[CELL1_HOST], notes, 'cell1 (hung)',
-               made)
+               steps)
         left = HUNG - (time.monotonic() - phase.marks['fault'])
         time.sleep(max(0.0, left))
         notes['threads at end of hang'] = {
@@ -238,14 +239,18 @@ def fault(phase, ctx):
         # NOTE: cell2's computes could not write a heartbeat while it
         # hung; wait for their next ones before changing a cell2 host.
         admin_s = client.session(layout.ADMIN)
-        for sid in on[CELL2_HOST]:
-            client.poll(lambda s=sid: shown(admin_s, s), 'UP', EVENT_WAIT,
-                        interval=0.5)
-        phase.mark('cell2 hosts UP again')
+        try:
+            waiting.wait_until(
+                lambda: all(shown(admin_s, s) == 'UP'
+                            for s in on[CELL2_HOST]),
+                EVENT_WAIT, 'cell2 hosts UP again', interval=0.5)
+            phase.mark('cell2 hosts UP again')
+        except TimeoutError:
+            phase.mark('cell2 hosts not UP again within %d s' % EVENT_WAIT)
         change(watcher, CELL2_HOST, on[CELL2_HOST], notes,
-               'cell2 (resumed)', made)
+               'cell2 (resumed)', steps)
         change(watcher, CELL1_HOST, on[CELL1_HOST], notes,
-               'cell1 (resumed)', made)
+               'cell1 (resumed)', steps)
         phase.mark('changes after resume sent')
         time.sleep(QUIET)
     finally:
@@ -259,17 +264,10 @@ def fault(phase, ctx):
     notes['timed-out cells logged (pool full)'] = {
         arm: '%d (%d)' % (log.matching(TIMED_OUT), log.matching(POOL_FULL))
         for arm, log in logs.items()}
-    seen = collections.Counter(
-        (e.data.get('uuid'), e.data.get('old_host_status'),
-         e.data.get('host_status')) for e in received)
+    lost, duplicates, other = verdicts.delivery(steps, received)
     notes.update({
-        'changes made': sum(made.values()),
-        'lost': sum(max(0, n - seen[k]) for k, n in made.items()),
-        'duplicates': sum(max(0, seen[k] - n) for k, n in made.items()),
-        # cell2's hosts go UNKNOWN when the notifier reads their
-        # heartbeats again, before their next heartbeat lands.
-        'other events': sum(n for k, n in seen.items() if k not in made),
-    })
+        'changes made': sum(len(ids) for _, ids, _, _ in steps),
+        'lost': lost, 'duplicates': duplicates, 'other events': other})
     phase.settled_hooks.append(lambda: notes.update({
         'threads after recovery': {arm: threads(n)
                                    for arm, n in ARMS.items()}}))
