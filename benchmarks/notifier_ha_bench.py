@@ -4,7 +4,7 @@ Three notifier processes (the console script's ``main()``, each in its own
 process group) share two cells through a real redis-server, with a real
 private RabbitMQ node and a shared SQLite state database, over nova's API
 and cell databases on SQLite files: the fixtures of
-``tests/functional/notifier/processes.py``.
+``tests/notifier_processes.py``.
 
 Each round, at a random moment:
 
@@ -31,6 +31,7 @@ import json
 import os
 import random
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -38,11 +39,26 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.functional.notifier import processes  # noqa: E402
-from tools import stats  # noqa: E402
+from tests import notifier_processes as processes  # noqa: E402
+from tools.minicloud import events  # noqa: E402
 
 SERVERS = 20
 NAMES = ('a', 'b', 'c')
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1,
+                   int(round(pct / 100.0 * len(ordered) + 0.5)) - 1))
+    return ordered[k]
+
+
+def summary(values):
+    return {'n': len(values), 'min': round(min(values), 3),
+            'p50': round(statistics.median(values), 3),
+            'p90': round(percentile(values, 90), 3),
+            'p99': round(percentile(values, 99), 3),
+            'max': round(max(values), 3)}
 
 
 class Soak(object):
@@ -56,9 +72,11 @@ class Soak(object):
         self.redis.setUp()
         self.cloud = processes.Cloud(cells=2, hosts=2, servers=SERVERS)
         self.cloud.setUp()
+        self.cloud.announcer = processes.Announcer(self.rabbit.url)
         self.state_url = 'sqlite:///%s' % os.path.join(workdir, 'state.db')
         self.state = processes.StateDB(self.state_url)
-        self.consumer = processes.Consumer(self.rabbit.url).start()
+        self.consumer = events.EventWatcher(
+            url=self.rabbit.url, topic=processes.TOPIC).start()
         self.notifiers = {}
         self.generation = 0
         for name in NAMES:
@@ -130,8 +148,7 @@ class Soak(object):
         ups = self.consumer.of(servers, 'UP')
         ids_ok = all(len({e['event_id'] for e in downs if e['uuid'] == s})
                      == 1 for s in servers)
-        with self.consumer.cond:
-            self.consumer.events[:] = []
+        self.consumer.clear()
         self.start(victim)
         self.settle()
         return {'takeover': takeover, 'whole_fault': whole,
@@ -185,8 +202,8 @@ def main():
         'instances': len(NAMES), 'cells': 2,
         'poll_interval': args.poll_interval,
         'takeover_timeout': args.takeover_timeout,
-        'takeover': stats.summary([r['takeover'] for r in rounds]),
-        'whole_fault': stats.summary([r['whole_fault'] for r in rounds]),
+        'takeover': summary([r['takeover'] for r in rounds]),
+        'whole_fault': summary([r['whole_fault'] for r in rounds]),
         'duplicates': sum(r['down_copies'] - SERVERS for r in rounds),
         'rounds_with_duplicates': sum(r['down_copies'] > SERVERS
                                       for r in rounds),

@@ -19,7 +19,6 @@ from oslo_service import service as oslo_service  # noqa: E402
 from host_status_ext.notifier import conf as notifier_conf  # noqa: E402
 from host_status_ext.notifier import factory  # noqa: E402
 from host_status_ext.notifier import migration  # noqa: E402
-from host_status_ext.notifier import service  # noqa: E402
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -37,12 +36,14 @@ def main(argv=None):
     except (factory.ConfigurationError, migration.SchemaError) as e:
         LOG.error('host-status-notifier cannot start: %s.', e)
         return 2
-    svc = service.HostStatusNotifierService(
-        mgr, CONF.host_status_notifier.poll_interval)
+    svc = factory.make_service(CONF, mgr)
     opts = CONF.host_status_notifier
-    LOG.info('host-status-notifier starting: poll every %.2f s, state in %s, '
-             'coordination %s (takeover within %d s), send retry %d and '
-             'timeout %.1f s, service_down_time %d s.', opts.poll_interval,
+    LOG.info('host-status-notifier starting: nova\'s service notifications '
+             '%s, every host read every %.0f s, upkeep every %.2f s, state '
+             'in %s, coordination %s (takeover within %d s), send retry %d '
+             'and timeout %.1f s, service_down_time %d s.',
+             'listened to' if svc.listener else 'off',
+             opts.full_read_interval, opts.poll_interval,
              'the shared database' if notifier_conf.database(CONF)[0]
              else opts.state_file,
              'on' if opts.coordination_url else 'off (one instance)',

@@ -25,23 +25,50 @@ OPTS = [
         'poll_interval',
         default=0.25,
         min=0.05,
-        help='Seconds between two polls of the nova-compute service records. '
-             'Each poll sends one query per cell (4 per second per cell at '
-             'the default). This bounds the delay between a change '
-             '(force-down, disable, heartbeat loss) and its notifications: a '
-             'change is seen at most poll_interval after it is written, or '
-             'after service_down_time has run out for a lost heartbeat. At '
-             '0.5 the last of 200 servers was notified within 1 s of a '
-             'force-down only 95% of the time on a busy 2-core machine; at '
-             '0.25, 100% of the time.'),
+        help='Seconds between two rounds of the notifier\'s own upkeep: '
+             'which cells this instance owns (with coordination_url, the '
+             'other instances\' cells are taken over at the first round '
+             'after takeover_timeout), and the re-read of the hosts whose '
+             'next change nova does not announce: a host that is UNKNOWN '
+             'is re-read this often until its heartbeat is back (nova sends '
+             'nothing when a heartbeat resumes), and so is every UP host '
+             'whose servicegroup driver gives no time of its last '
+             'heartbeat. It is no longer the interval of a read of every '
+             'host: force-down, disable and enable are announced by nova\'s '
+             'own service.update notifications, a lost heartbeat is '
+             're-read when service_down_time runs out, and every host is '
+             're-read every full_read_interval.'),
+    cfg.FloatOpt(
+        'full_read_interval',
+        default=60.0,
+        min=1.0,
+        help='Seconds between two reads of every compute service record '
+             'of a watched cell: the safety net that finds a change whose '
+             'notification was lost (a broker outage, nova\'s notifications '
+             'turned off, a record changed straight in the database). With '
+             'nova\'s versioned notifications off ([notifications] '
+             'notification_format = unversioned, or no '
+             '[oslo_messaging_notifications] driver), a force-down, disable '
+             'or enable is found only by this read: within this many '
+             'seconds. A read costs one query and CPU in proportion to the '
+             'cell\'s hosts (doc/source/admin/notifier.rst); each cell is '
+             'read at its own moment, so the reads of many cells spread '
+             'over the interval.'),
     cfg.IntOpt(
         'cell_timeout',
         default=10,
         min=1,
-        help='Seconds a poll waits for each cell. A cell that does not '
-             'answer in time, or fails, is skipped for that poll: its hosts '
-             'keep their last known host_status and nothing is emitted for '
-             'them until the cell answers again.'),
+        help='Seconds a read of one cell may take. Each cell is read by a '
+             'worker of its own, so a cell that does not answer delays no '
+             'other cell; a new read of a cell starts only once its last '
+             'one has returned. This bound is given to the database driver '
+             'of the cell\'s connections (PyMySQL\'s connect_timeout, '
+             'read_timeout and write_timeout, those the cell mapping\'s '
+             'database_connection does not set itself), so that a hung '
+             'database fails the read instead of holding the worker for '
+             'ever; a read that has not '
+             'returned after this long is logged once as a failure of the '
+             'cell, and the cell is read again when it answers.'),
     cfg.IntOpt(
         'cell_refresh_interval',
         default=300,
@@ -133,10 +160,11 @@ OPTS = [
         help='How many times the messaging driver reconnects and retries '
              'one notification before it gives up and the failure reaches '
              'the notifier (oslo.messaging\'s "retry"). The change then '
-             'stays pending in the state and is sent again at the next '
-             'poll, with the same event_id; polling goes on meanwhile. 0: '
-             'one attempt per poll, so that a broker that is down costs a '
-             'failed connection per poll and no poll waits for it.'),
+             'stays pending in the state and is sent again, with the same '
+             'event_id, after poll_interval (then at longer intervals, up to '
+             '10 s, while the broker stays away); reads go on meanwhile. 0: '
+             'one attempt each time, so that a broker that is down costs a '
+             'failed connection per attempt and no read waits for it.'),
     cfg.FloatOpt(
         'send_timeout',
         default=2.0,

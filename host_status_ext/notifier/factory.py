@@ -17,6 +17,7 @@ from host_status_ext.notifier import emitter
 from host_status_ext.notifier import manager
 from host_status_ext.notifier import objects as notifier_objects
 from host_status_ext.notifier import owner_feed
+from host_status_ext.notifier import service
 from host_status_ext.notifier import state
 from host_status_ext.notifier import watcher
 
@@ -59,15 +60,18 @@ def make_owner_feed(conf, sender):
         roles=opts.owner_roles)
 
 
+def publisher_host(conf):
+    return conf.host_status_notifier.publisher_host or socket.gethostname()
+
+
 def publisher_id(conf):
-    host = conf.host_status_notifier.publisher_host or socket.gethostname()
-    return '%s:%s' % (notifier_objects.PUBLISHER, host)
+    return '%s:%s' % (notifier_objects.PUBLISHER, publisher_host(conf))
 
 
 def member_id(conf):
     """This instance's name in the coordination group: unique per process."""
-    host = conf.host_status_notifier.publisher_host or socket.gethostname()
-    return '%s.%d.%s' % (host, os.getpid(), uuid.uuid4().hex[:8])
+    return '%s.%d.%s' % (publisher_host(conf), os.getpid(),
+                         uuid.uuid4().hex[:8])
 
 
 def make_store(conf):
@@ -109,5 +113,12 @@ def make_manager(conf, sender, servicegroup_api=None):
         emitter.Emitter(sender, publisher_id(conf), opts.send_workers,
                         opts.send_timeout,
                         owner_feed=make_owner_feed(conf, sender)),
-        make_store(conf), coordinator,
+        make_store(conf), conf, coordinator,
         owner=coordinator.member_id or publisher_id(conf))
+
+
+def make_service(conf, mgr):
+    """The oslo.service Service, with the listener if nova sends."""
+    return service.HostStatusNotifierService(
+        mgr, conf.host_status_notifier.poll_interval,
+        service.make_listener(conf, mgr, publisher_host(conf)))

@@ -118,14 +118,6 @@ class DatabaseStore(object):
                 continue
         return self._take(cell_uuid, owner)
 
-    def read(self, cell_uuid):
-        """The cell's state as stored, without taking it (for inspection).
-
-        :returns: a CellState, epoch 0 and not baselined if unknown.
-        """
-        with self.engine.connect() as conn:
-            return self._read(conn, cell_uuid)
-
     def _take(self, cell_uuid, owner):
         now = _utcnow()
         with self.engine.begin() as conn:
@@ -243,6 +235,8 @@ class DatabaseStore(object):
 
 def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
-    cursor.execute('PRAGMA journal_mode=WAL')
+    # NOTE: the busy timeout first: switching to WAL needs the write lock,
+    # which another instance starting at the same moment may hold.
     cursor.execute('PRAGMA busy_timeout=10000')
+    cursor.execute('PRAGMA journal_mode=WAL')
     cursor.close()

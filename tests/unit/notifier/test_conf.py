@@ -27,7 +27,8 @@ class TestConf(testtools.TestCase):
         [(group, opts), (database, database_opts)] = conf.list_opts()
         self.assertEqual('host_status_notifier', group.name)
         self.assertEqual(
-            ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
+            ['poll_interval', 'full_read_interval', 'cell_timeout',
+             'cell_refresh_interval',
              'state_file', 'send_workers', 'driver', 'topics',
              'owner_topics', 'owner_roles', 'coordination_url',
              'takeover_timeout', 'send_retry', 'send_timeout',

@@ -1,15 +1,19 @@
-"""Real processes for the notifier's HA tests and soak: redis, RabbitMQ,
-nova's databases on SQLite files, and host-status-notifier instances.
+"""Real processes for the notifier's tests and benchmarks: redis, etcd,
+RabbitMQ, nova's databases on SQLite files, and host-status-notifiers.
 
-Nothing here is faked: the backends are Debian's redis-server and
-rabbitmq-server, started on free loopback ports in a temporary directory
-(a private RabbitMQ node, as ``benchmarks/notifier_rabbit.sh`` starts one,
-so the system's node is never touched); the notifiers are the console
-script's ``main()`` in processes of their own, reading generated
-configuration files; nova's API and cell databases are SQLite files with
-nova's own schema, shared by the processes as ``benchmarks/notifier_bench``
-shares them. The test process writes the compute service records as nova's
-os-services API would, and listens on the broker as a consumer would.
+The one home of these for the functional tests, the benchmarks and the
+scale simulation (outside ``tests.functional``, whose import applies nova's
+test-time patching). Nothing here is faked: the backends are Debian's
+redis-server, etcd and rabbitmq-server, started on free loopback ports in a
+temporary directory (a private RabbitMQ node, so the system's node is never
+touched); the notifiers are the console script's ``main()`` in processes of
+their own, reading generated configuration files; nova's API and cell
+databases are SQLite files with nova's own schema, shared by the processes.
+The caller writes the compute service records as nova's os-services API
+would, sends nova's ``service.update`` as nova-api does
+(:class:`Announcer`), beats the computes' hearts (:class:`Heartbeats`), and
+listens on the broker as a consumer would
+(:class:`tools.minicloud.events.EventWatcher`).
 """
 
 import datetime
@@ -32,7 +36,6 @@ import sqlalchemy as sa
 
 from host_status_ext.notifier import migration
 
-EVENT_TYPE = 'instance.host_status_change'
 TOPIC = 'hsn_ha_test'
 CELL0_UUID = '00000000-0000-0000-0000-000000000000'
 
@@ -179,75 +182,94 @@ class RabbitNode(fixtures.Fixture):
         self.proc = None
 
 
-class Consumer(object):
-    """Every host_status event on the broker, with its arrival time."""
+class Announcer(object):
+    """Sends nova's ``service.update`` as nova-api sends it after a write.
+
+    The payload is nova's own ``ServiceStatusPayload`` of the record, on
+    ``versioned_notifications.info``, exchange ``nova``, publisher
+    ``nova-api:<host>``. ``retry=0``: a broker that is down costs one
+    failed attempt (logged and dropped by oslo.messaging, as in nova).
+    """
 
     def __init__(self, url):
+        from nova import objects
+        objects.register_all()
+        # NOTE: nova's exchange, as nova.config sets it in nova's services.
+        oslo_messaging.set_transport_defaults(control_exchange='nova')
         conf = cfg.ConfigOpts()
-        conf([], project='hsn-ha-consumer', default_config_files=[],
+        conf([], project='hsn-announcer', default_config_files=[],
              default_config_dirs=[])
-        self.events = []
-        self.cond = threading.Condition()
         self.transport = oslo_messaging.get_notification_transport(
             conf, url=url)
-        self.listener = oslo_messaging.get_notification_listener(
-            self.transport, [oslo_messaging.Target(topic=TOPIC)], [self],
-            executor='threading')
+        self.notifier = oslo_messaging.Notifier(
+            self.transport, driver='messagingv2', retry=0,
+            topics=['versioned_notifications'], publisher_id='nova-api:test')
 
-    def start(self):
-        self.listener.start()
-        return self
+    def announce(self, record, event_type='service.update'):
+        """Send nova's notification of a service *record* (a dict)."""
+        from nova.notifications.objects import base as notification_base
+        from nova.notifications.objects import service as service_payload
+        from nova import objects
+        svc = objects.Service(
+            host=record['host'], binary='nova-compute', topic='compute',
+            report_count=1, disabled=bool(record.get('disabled')),
+            disabled_reason=None, availability_zone=None,
+            last_seen_up=None, forced_down=bool(record.get('forced_down')),
+            uuid=record.get('uuid') or str(uuid.uuid4()))
+        # NOTE: what ServiceStatusPayload(svc) does, without asking nova's
+        # rpc module (not set up in this process) whether it may.
+        cls = service_payload.ServiceStatusPayload
+        payload = cls.__new__(cls)
+        notification_base.NotificationPayloadBase.__init__(payload)
+        for field, (_, attr) in cls.SCHEMA.items():
+            setattr(payload, field, getattr(svc, attr))
+        payload.obj_reset_changes(recursive=True)
+        self.notifier.info({}, event_type, payload.obj_to_primitive())
 
-    def stop(self):
-        self.listener.stop()
-        self.listener.wait()
+    def cleanup(self):
         self.transport.cleanup()
 
-    def info(self, ctxt, publisher_id, event_type, payload, metadata):
-        if event_type != EVENT_TYPE:
-            return
-        with self.cond:
-            self.events.append(dict(payload['nova_object.data'],
-                                    publisher_id=publisher_id,
-                                    message_id=metadata.get('message_id'),
-                                    received=time.monotonic()))
-            self.cond.notify_all()
 
-    def of(self, uuids, new=None):
-        with self.cond:
-            return [e for e in self.events if e['uuid'] in uuids
-                    and (new is None or e['host_status'] == new)]
+class HungDatabase(fixtures.Fixture):
+    """A MySQL URL whose server accepts connections and never answers.
 
-    def wait_all(self, uuids, new, timeout):
-        """Wait until every server in *uuids* got a ``-> new`` event."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while True:
-                got = {e['uuid'] for e in self.events
-                       if e['uuid'] in uuids and e['host_status'] == new}
-                if got >= set(uuids):
-                    return
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError('%d of %d servers got %s within '
-                                         '%.0f s' % (len(got), len(uuids),
-                                                     new, timeout))
-                self.cond.wait(left)
+    What a SIGSTOPped mariadbd looks like to a client: the kernel accepts
+    the TCP connection, and nothing ever comes back.
+    """
+
+    def _setUp(self):
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(64)
+        self.addCleanup(self.sock.close)
+        self.url = 'mysql+pymysql://nova:nova@127.0.0.1:%d/nova' % (
+            self.sock.getsockname()[1])
 
 
 class Cloud(fixtures.Fixture):
     """nova's API database and CELLS cell databases, on SQLite files.
 
-    Each cell has HOSTS compute services, each with SERVERS servers; the
-    service records are written as nova's os-services API writes them.
+    The tests', the benchmarks' and the scale simulation's cloud: each cell
+    ``cellN`` has HOSTS compute services ``cellN-hostM`` (fresh heartbeats),
+    each with SERVERS servers (``servers_on`` gives some hosts a number of
+    their own); ``hung_cells`` more cells have a database that never
+    answers. The service records are written as nova's os-services API
+    writes them.
+
+    :param directory: where the files go (a temporary one by default).
     """
 
-    def __init__(self, cells=2, hosts=2, servers=3):
+    def __init__(self, cells=2, hosts=2, servers=3, hung_cells=0,
+                 servers_on=None, directory=None):
         super().__init__()
         self.ncells, self.nhosts, self.nservers = cells, hosts, servers
+        self.nhung = hung_cells
+        self.servers_on = dict(servers_on or {})
+        self.directory = directory
+        self.announcer = None
 
     def _setUp(self):
-        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.dir = self.directory or self.useFixture(fixtures.TempDir()).path
         self.api_url = self.url('api')
         engine = sa.create_engine(self.api_url)
         api_models.BASE.metadata.create_all(engine)
@@ -266,6 +288,14 @@ class Cloud(fixtures.Fixture):
                 self._make_cell(name)
                 if name != 'cell0':
                     self.cells[name] = cell_uuid
+            for i in range(self.nhung):
+                name = 'hung%d' % (i + 1)
+                self.cells[name] = str(uuid.uuid4())
+                conn.execute(table.insert().values(
+                    uuid=self.cells[name], name=name,
+                    transport_url='none:///',
+                    database_connection=self.useFixture(
+                        HungDatabase()).url))
         engine.dispose()
 
     def url(self, name):
@@ -281,27 +311,41 @@ class Cloud(fixtures.Fixture):
             return
         self.engines[name] = engine
         now = utcnow()
-        services = main_models.Service.__table__
-        instances = main_models.Instance.__table__
+        hosts = ['%s-host%d' % (name, h) for h in range(self.nhosts)]
+        records, servers = [], []
+        for host in hosts:
+            records.append(dict(
+                host=host, binary='nova-compute', topic='compute',
+                report_count=1, disabled=False, forced_down=False,
+                last_seen_up=now, created_at=now, updated_at=now,
+                deleted=0, uuid=str(uuid.uuid4()), version=66))
+            self.servers[host] = [
+                str(uuid.uuid4()) for _ in range(
+                    self.servers_on.get(host, self.nservers))]
+            servers.extend(dict(
+                uuid=server, host=host, project_id='project-%d' % (s % 7),
+                user_id='user', vm_state='active', power_state=1,
+                deleted=0, created_at=now)
+                for s, server in enumerate(self.servers[host]))
         with engine.begin() as conn:
-            for h in range(self.nhosts):
-                host = '%s-host%d' % (name, h)
-                conn.execute(services.insert().values(
-                    host=host, binary='nova-compute', topic='compute',
-                    report_count=1, disabled=False, forced_down=False,
-                    last_seen_up=now, created_at=now, updated_at=now,
-                    deleted=0, uuid=str(uuid.uuid4()), version=66))
-                self.servers[host] = []
-                for s in range(self.nservers):
-                    server = str(uuid.uuid4())
-                    conn.execute(instances.insert().values(
-                        uuid=server, host=host, project_id='project-%d' % s,
-                        user_id='user', vm_state='active', power_state=1,
-                        deleted=0, created_at=now))
-                    self.servers[host].append(server)
+            if records:
+                conn.execute(main_models.Service.__table__.insert(), records)
+            if servers:
+                conn.execute(main_models.Instance.__table__.insert(),
+                             servers)
 
-    def set_forced_down(self, host, value):
-        """The os-services API's write; retried while SQLite is busy."""
+    def set_forced_down(self, host, value, announce=True):
+        """The os-services API's write, then its notification.
+
+        :param announce: send nova's ``service.update`` after the write,
+            as nova-api does (when ``announcer`` is set).
+        """
+        self.write(host, forced_down=value)
+        if announce and self.announcer is not None:
+            self.announcer.announce({'host': host, 'forced_down': value})
+
+    def write(self, host, **values):
+        """Change a service record; retried while SQLite is busy."""
         cell = host.split('-')[0]
         services = main_models.Service.__table__
         for _ in range(100):
@@ -309,17 +353,82 @@ class Cloud(fixtures.Fixture):
                 with self.engines[cell].begin() as conn:
                     conn.execute(services.update()
                                  .where(services.c.host == host)
-                                 .values(forced_down=value,
-                                         updated_at=utcnow()))
+                                 .values(updated_at=utcnow(), **values))
                 return
             except sa.exc.OperationalError:
                 time.sleep(0.02)
         raise AssertionError('could not write the record of %s' % host)
 
 
+class Heartbeats(object):
+    """nova-compute's heartbeats, as nova's servicegroup DB driver writes.
+
+    ``last_seen_up`` of every live host, every *interval* seconds.
+
+    :param engines: ``{cell name: engine}`` of the cells to beat in.
+    """
+
+    def __init__(self, engines, interval):
+        self.engines = dict(engines)
+        self.interval = interval
+        self.paused = set()
+        self.last = {}
+        self.lock = threading.Lock()
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def beat(self):
+        now = utcnow()
+        table = main_models.Service.__table__
+        for engine in self.engines.values():
+            with engine.connect() as conn:
+                hosts = [r[0] for r in conn.execute(
+                    sa.select(table.c.host))]
+            with self.lock:
+                live = [h for h in hosts if h not in self.paused]
+            for _ in range(100):
+                try:
+                    with engine.begin() as conn:
+                        conn.execute(table.update()
+                                     .where(table.c.host.in_(live))
+                                     .values(last_seen_up=now,
+                                             report_count=(
+                                                 table.c.report_count + 1)))
+                    break
+                except sa.exc.OperationalError:
+                    time.sleep(0.01)
+            with self.lock:
+                for h in live:
+                    self.last[h] = now
+
+    def stop_host(self, host):
+        """Stop *host*'s heartbeat; return when it last beat."""
+        with self.lock:
+            self.paused.add(host)
+            return self.last.get(host)
+
+    def start_host(self, host):
+        with self.lock:
+            self.paused.discard(host)
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            self.beat()
+
+    def start(self):
+        self.beat()
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self.thread.join()
+
+
 NOTIFIER_CONFIG = """[DEFAULT]
 transport_url = %(transport_url)s
-service_down_time = 3600
+service_down_time = %(service_down_time)d
+report_interval = %(report_interval)d
 log_file = %(log_file)s
 
 [api_database]
@@ -328,8 +437,16 @@ connection = %(api_url)s
 [oslo_messaging_rabbit]
 rabbit_retry_interval = 1
 
+[oslo_messaging_notifications]
+driver = %(nova_driver)s
+
+[notifications]
+notification_format = %(notification_format)s
+
 [host_status_notifier]
 poll_interval = %(poll_interval)s
+full_read_interval = %(full_read_interval)s
+cell_timeout = %(cell_timeout)s
 coordination_url = %(coordination_url)s
 takeover_timeout = %(takeover_timeout)d
 topics = %(topic)s
@@ -347,7 +464,9 @@ class Notifier(object):
 
     def __init__(self, workdir, name, cloud, redis_url, rabbit_url,
                  state_url, fault=None, fault_once=None, poll_interval=0.1,
-                 takeover_timeout=2, send_timeout=2.0):
+                 takeover_timeout=2, send_timeout=2.0, notifications=True,
+                 full_read_interval=60, cell_timeout=10,
+                 service_down_time=3600, report_interval=10):
         self.name = name
         self.publisher_id = 'host-status-notifier:%s' % name
         self.log = os.path.join(workdir, '%s.log' % name)
@@ -359,15 +478,20 @@ class Notifier(object):
                 'coordination_url': redis_url,
                 'takeover_timeout': takeover_timeout,
                 'state_url': state_url, 'topic': TOPIC, 'name': name,
-                'send_timeout': send_timeout})
-        env = dict(os.environ)
-        env.pop('HOST_STATUS_NOTIFIER_FAULT', None)
+                'send_timeout': send_timeout,
+                'nova_driver': 'messagingv2' if notifications else 'noop',
+                'notification_format': 'versioned' if notifications
+                else 'unversioned',
+                'full_read_interval': full_read_interval,
+                'service_down_time': service_down_time,
+                'report_interval': report_interval,
+                'cell_timeout': cell_timeout})
+        entry = ['-m', 'host_status_ext.notifier.cmd']
         if fault:
-            env['HOST_STATUS_NOTIFIER_FAULT'] = fault
-            env['HOST_STATUS_NOTIFIER_FAULT_ONCE'] = fault_once
+            entry = ['-m', 'tests.faulty_notifier',
+                     fault, fault_once]
         self.proc = subprocess.Popen(
-            [sys.executable, '-m', 'host_status_ext.notifier.cmd',
-             '--config-file', config], env=env,
+            [sys.executable] + entry + ['--config-file', config],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
 
