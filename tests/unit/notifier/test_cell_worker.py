@@ -86,7 +86,7 @@ class TestWhatIsRead(testtools.TestCase):
         self.at(29.9)
         self.assertEqual([], self.watcher.reads)
 
-    def test_a_deadline_reads_its_host_and_those_due_within_the_lookahead(self):
+    def test_a_deadline_reads_its_host_and_those_due_soon_after(self):
         self.at(30.01)
         # a is due; b within report_interval (10 s); c is not.
         self.assertEqual([['a', 'b']], self.watcher.reads)
