@@ -44,8 +44,10 @@ def api_body(server):
     :param server: Horizon's ``api.nova.Server``, or the novaclient
         resource itself.
     """
-    resource = getattr(server, '_apiresource', None) or server
-    body = getattr(resource, '_info', None)
+    # NOTE: vars(), not getattr(): a novaclient resource answers any
+    # attribute it lacks by fetching itself again when not fully loaded.
+    resource = vars(server).get('_apiresource') or server
+    body = vars(resource).get('_info')
     return body if isinstance(body, dict) else {}
 
 

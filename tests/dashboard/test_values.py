@@ -38,9 +38,9 @@ class ValueTest(testtools.TestCase):
         # when asked for an attribute it lacks.
         manager = mock.Mock()
         resource = nova_servers.Server(manager, {'id': 'x'}, loaded=False)
-        server = api_nova.Server(resource, request=None)
-        self.assertFalse(values.is_given(server))
-        self.assertIsNone(values.host_status(server))
+        for server in (api_nova.Server(resource, request=None), resource):
+            self.assertFalse(values.is_given(server))
+            self.assertIsNone(values.host_status(server))
         self.assertEqual([], manager.mock_calls)
 
     def test_what_stands_out(self):

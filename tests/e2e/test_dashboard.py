@@ -26,11 +26,21 @@ class DashboardTest(base.CloudTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.browser = browser.Browser()
-        cls.addClassCleanup(cls.browser.quit)
         cls.web_host, cls.db_host = cls.HOSTS
         cls.web = cls.prefix + cls.web_host
         cls.db = cls.prefix + cls.db_host
+        try:
+            cls.browser = browser.Browser()
+        except Exception:
+            super().tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.browser.quit()
+        finally:
+            super().tearDownClass()
 
     def owner_table(self):
         self.browser.login(layout.OWNER)
@@ -64,9 +74,12 @@ class DashboardTest(base.CloudTestCase):
         self.assertIn('danger', down[COLUMN]['classes'])
         up = after.row(self.db)
         self.assertEqual('UP', up[COLUMN]['text'])
-        # The cell stands out: Horizon's theme colours it.
-        self.assertNotEqual(up[COLUMN]['background'],
+        # The cell stands out: Horizon's theme colours it, unlike its
+        # neighbour in the same (striped) row.
+        self.assertNotEqual(down['Status']['background'],
                             down[COLUMN]['background'])
+        self.assertEqual(up['Status']['background'],
+                         up[COLUMN]['background'])
         for name in (self.web, self.db):
             old, new = before.row(name), after.row(name)
             for header in after.headers:
