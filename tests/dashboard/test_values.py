@@ -44,7 +44,7 @@ class ValueTest(testtools.TestCase):
         self.assertEqual([], manager.mock_calls)
 
     def test_what_stands_out(self):
-        self.assertEqual('danger', values.context_class(values.DOWN))
-        self.assertEqual('warning', values.context_class(values.UNKNOWN))
+        self.assertEqual('label-danger', values.label_class(values.DOWN))
+        self.assertEqual('label-warning', values.label_class(values.UNKNOWN))
         for quiet in (values.UP, values.MAINTENANCE, None, 'SOMETHING'):
-            self.assertEqual('', values.context_class(quiet))
+            self.assertEqual('', values.label_class(quiet))

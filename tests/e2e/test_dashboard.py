@@ -58,8 +58,7 @@ class DashboardTest(base.CloudTestCase):
         for name in (self.web, self.db):
             cell = table.row(name)[COLUMN]
             self.assertEqual('UP', cell['text'])
-            self.assertNotIn('danger', cell['classes'])
-            self.assertNotIn('warning', cell['classes'])
+            self.assertEqual([], cell['label'])
 
     def test_owner_sees_down_in_the_right_row_and_nothing_else_changes(self):
         self.open_to_owner()
@@ -71,15 +70,15 @@ class DashboardTest(base.CloudTestCase):
         self.assertEqual(sorted(before.names()), sorted(after.names()))
         down = after.row(self.web)
         self.assertEqual('DOWN', down[COLUMN]['text'])
-        self.assertIn('danger', down[COLUMN]['classes'])
+        self.assertIn('status_down', down[COLUMN]['classes'])
+        # It stands out: a label in the theme's danger colour, on the
+        # row's own background.
+        self.assertIn('label-danger', down[COLUMN]['label'])
+        self.assertNotIn(down[COLUMN]['labelBackground'],
+                         (down['Status']['background'], 'rgba(0, 0, 0, 0)'))
         up = after.row(self.db)
         self.assertEqual('UP', up[COLUMN]['text'])
-        # The cell stands out: Horizon's theme colours it, unlike its
-        # neighbour in the same (striped) row.
-        self.assertNotEqual(down['Status']['background'],
-                            down[COLUMN]['background'])
-        self.assertEqual(up['Status']['background'],
-                         up[COLUMN]['background'])
+        self.assertEqual([], up[COLUMN]['label'])
         for name in (self.web, self.db):
             old, new = before.row(name), after.row(name)
             for header in after.headers:
@@ -131,4 +130,4 @@ class DashboardTest(base.CloudTestCase):
         self.assert_beside_status(table)
         self.assertEqual('UP', table.row(self.web)[COLUMN]['text'])
         self.assertEqual('DOWN', table.row(self.db)[COLUMN]['text'])
-        self.assertIn('danger', table.row(self.db)[COLUMN]['classes'])
+        self.assertIn('label-danger', table.row(self.db)[COLUMN]['label'])

@@ -12,6 +12,7 @@ import tempfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome import service
+from selenium.webdriver.common.actions import action_builder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support import ui
@@ -32,7 +33,8 @@ ADMIN_INSTANCES = '/admin/instances/'
 TABLE = 'instances'
 
 # One read of the table: its column headers, and per row the server's
-# name (Horizon's data-display) and each cell's text and classes.
+# name (Horizon's data-display) and each cell's text, classes and colour,
+# and those of a label in it.
 READ_TABLE = '''
 const table = document.getElementById(arguments[0]);
 if (!table) { return null; }
@@ -41,10 +43,15 @@ const rows = [];
 for (const tr of table.querySelectorAll('tbody tr[data-object-id]')) {
   rows.push({id: tr.getAttribute('data-object-id'),
              name: tr.getAttribute('data-display'),
-             cells: Array.from(tr.children, td => ({
-               text: td.textContent.trim(),
-               classes: Array.from(td.classList),
-               background: getComputedStyle(td).backgroundColor}))});
+             cells: Array.from(tr.children, td => {
+               const label = td.querySelector('.label');
+               return {text: td.textContent.trim(),
+                       classes: Array.from(td.classList),
+                       background: getComputedStyle(td).backgroundColor,
+                       label: label ? Array.from(label.classList) : [],
+                       labelBackground: label ?
+                           getComputedStyle(label).backgroundColor : null};
+             })});
 }
 return {headers: Array.from(heads, th => th.textContent.trim()),
         rows: rows};
@@ -61,7 +68,8 @@ class Table(object):
     def row(self, name):
         """``{header: cell}`` of the row of server ``name``.
 
-        A cell is ``{'text', 'classes', 'background'}``.
+        A cell is ``{'text', 'classes', 'background', 'label',
+        'labelBackground'}`` (``label``: the classes of a label in it).
         """
         for row in self.rows:
             if row['name'] == name:
@@ -132,6 +140,11 @@ class Browser(object):
     def read_table(self):
         self.wait(expected_conditions.presence_of_element_located(
             (By.ID, TABLE)))
+        # NOTE: the pointer stays where the last click left it; over a row
+        # it would give the row Horizon's hover colour.
+        actions = action_builder.ActionBuilder(self.driver)
+        actions.pointer_action.move_to_location(0, 0)
+        actions.perform()
         return Table(self.driver.execute_script(READ_TABLE, TABLE))
 
     def open_tab(self, path, slug):
