@@ -3,9 +3,11 @@
     python benchmarks/notifier_child.py COUNT_FILE --config-file ...
 
 Runs ``host_status_ext.notifier.cmd:main`` unchanged, with an SQLAlchemy
-listener counting every statement this process sends and a wrapper timing
-each poll; the counts and the CPU time of the process that polls (the
-worker oslo.service forks) are written to COUNT_FILE (JSON) every 0.5 s.
+listener counting every statement this process sends, and two seams timed:
+each wake-up (nova's ``service.update`` received, by host) and each host's
+notifications sent (by host, when the last was accepted). The counts, the
+times and the CPU time of the process that does the work (the worker
+oslo.service forks) are written to COUNT_FILE (JSON) every 0.5 s.
 """
 # NOTE: first import: cmd sets nova's concurrency mode before anything else.
 from host_status_ext.notifier import cmd  # noqa: I100
@@ -19,36 +21,47 @@ import time  # noqa: E402
 import sqlalchemy  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
+from host_status_ext.notifier import emitter  # noqa: E402
 from host_status_ext.notifier import manager  # noqa: E402
 
 LOCK = threading.Lock()
-# Engines not to count (the benchmark's simulated heartbeats, when the
-# notifier runs inside the benchmark's process).
-IGNORED = set()
 PATH = None
 WRITER_PID = None
-COUNTS = {'statements': 0, 'selects': 0, 'polls': 0, 'poll_seconds': []}
+KEEP = 2000
+COUNTS = {'statements': 0, 'selects': 0, 'rounds': 0, 'woken': [],
+          'sent': []}
 
 
 def count(conn, cursor, statement, parameters, context, executemany):
-    if id(conn.engine) in IGNORED:
-        return
     with LOCK:
         COUNTS['statements'] += 1
         if statement.lstrip().upper().startswith('SELECT'):
             COUNTS['selects'] += 1
 
 
-def timed(tick):
+def timed_round(tick):
     def wrapper(self):
         ensure_writer()
-        started = time.monotonic()
-        try:
-            return tick(self)
-        finally:
-            with LOCK:
-                COUNTS['polls'] += 1
-                COUNTS['poll_seconds'].append(time.monotonic() - started)
+        with LOCK:
+            COUNTS['rounds'] += 1
+        return tick(self)
+    return wrapper
+
+
+def timed_wake(wake):
+    def wrapper(self, host, expected=None):
+        with LOCK:
+            COUNTS['woken'].append((host, time.monotonic()))
+        return wake(self, host, expected)
+    return wrapper
+
+
+def timed_emit(emit):
+    def wrapper(self, ctxt, cell_mapping, host, change):
+        count = emit(self, ctxt, cell_mapping, host, change)
+        with LOCK:
+            COUNTS['sent'].append((host, change.new, time.monotonic()))
+        return count
     return wrapper
 
 
@@ -64,8 +77,9 @@ def writer(path):
     while True:
         times = os.times()
         with LOCK:
-            doc = dict(COUNTS, poll_seconds=COUNTS['poll_seconds'][-2000:],
-                       time=time.time(), cpu=times.user + times.system)
+            doc = dict(COUNTS, woken=COUNTS['woken'][-KEEP:],
+                       sent=COUNTS['sent'][-KEEP:], time=time.time(),
+                       cpu=times.user + times.system)
         with open(path + '.tmp', 'w') as f:
             json.dump(doc, f)
         os.replace(path + '.tmp', path)
@@ -76,8 +90,11 @@ def main():
     global PATH
     PATH = sys.argv[1]
     event.listen(sqlalchemy.engine.Engine, 'before_cursor_execute', count)
-    manager.HostStatusNotifierManager.tick = timed(
-        manager.HostStatusNotifierManager.tick)
+    mgr = manager.HostStatusNotifierManager
+    mgr.tick = timed_round(mgr.tick)
+    mgr.wake = timed_wake(mgr.wake)
+    emitter.Emitter.emit_host_change = timed_emit(
+        emitter.Emitter.emit_host_change)
     cmd.main(['host-status-notifier'] + sys.argv[2:])
 
 

@@ -4,7 +4,7 @@ Three notifier processes (the console script's ``main()``, each in its own
 process group) share two cells through a real redis-server, with a real
 private RabbitMQ node and a shared SQLite state database, over nova's API
 and cell databases on SQLite files: the fixtures of
-``tests/functional/notifier/processes.py``.
+``tests/notifier_processes.py``.
 
 Each round, at a random moment:
 
@@ -39,7 +39,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.functional.notifier import processes  # noqa: E402
+from tests import notifier_processes as processes  # noqa: E402
+from tools.minicloud import events  # noqa: E402
 
 SERVERS = 20
 NAMES = ('a', 'b', 'c')
@@ -71,9 +72,11 @@ class Soak(object):
         self.redis.setUp()
         self.cloud = processes.Cloud(cells=2, hosts=2, servers=SERVERS)
         self.cloud.setUp()
+        self.cloud.announcer = processes.Announcer(self.rabbit.url)
         self.state_url = 'sqlite:///%s' % os.path.join(workdir, 'state.db')
         self.state = processes.StateDB(self.state_url)
-        self.consumer = processes.Consumer(self.rabbit.url).start()
+        self.consumer = events.EventWatcher(
+            url=self.rabbit.url, topic=processes.TOPIC).start()
         self.notifiers = {}
         self.generation = 0
         for name in NAMES:
@@ -145,8 +148,7 @@ class Soak(object):
         ups = self.consumer.of(servers, 'UP')
         ids_ok = all(len({e['event_id'] for e in downs if e['uuid'] == s})
                      == 1 for s in servers)
-        with self.consumer.cond:
-            self.consumer.events[:] = []
+        self.consumer.clear()
         self.start(victim)
         self.settle()
         return {'takeover': takeover, 'whole_fault': whole,

@@ -11,7 +11,9 @@
 #   - the oslo.policy.policies and oslo.config.opts namespaces, through
 #     oslopolicy-sample-generator and oslo-config-generator (their output
 #     must be the committed etc/*.sample files);
-#   - the console script: host-status-notifier --help;
+#   - the console scripts: host-status-notifier --help, and
+#     host-status-notifier-dbsync on a new SQLite database (the migrations
+#     are in the wheel);
 #   - the shipped systemd unit, with systemd-analyze verify (if present).
 # The Horizon plugin, the distribution host-status-dashboard (dashboard/),
 # is built and checked beside it: its wheel carries the enabled file and
@@ -152,6 +154,19 @@ step "host-status-notifier --help"
 "$VENV/bin/host-status-notifier" --help >"$WORK/help.txt"
 head -3 "$WORK/help.txt"
 grep -q -- '--config-file' "$WORK/help.txt"
+
+# The wheel carries the migrations (alembic's env.py, script.py.mako and
+# versions/ are package data): dbsync makes a schema from the installed
+# package alone, and says so once again run.
+step "host-status-notifier-dbsync on a new SQLite database, twice"
+printf '[host_status_notifier_database]\nconnection = sqlite:///%s\n' \
+    "$WORK/state.db" >"$WORK/dbsync.conf"
+for _ in 1 2; do
+    "$VENV/bin/host-status-notifier-dbsync" --config-file "$WORK/dbsync.conf" \
+        2>"$WORK/dbsync.log" | tee "$WORK/dbsync.out" \
+        || { cat "$WORK/dbsync.log"; exit 1; }
+done
+grep -q 'at revision .* already' "$WORK/dbsync.out"
 
 if command -v systemd-analyze >/dev/null; then
     step "systemd-analyze verify etc/systemd/host-status-notifier.service"

@@ -18,7 +18,7 @@ from oslo_service import service as oslo_service  # noqa: E402
 
 from host_status_ext.notifier import conf as notifier_conf  # noqa: E402
 from host_status_ext.notifier import factory  # noqa: E402
-from host_status_ext.notifier import service  # noqa: E402
+from host_status_ext.notifier import migration  # noqa: E402
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -33,16 +33,19 @@ def main(argv=None):
     sender = factory.make_sender(CONF)
     try:
         mgr = factory.make_manager(CONF, sender)
-    except factory.ConfigurationError as e:
+    except (factory.ConfigurationError, migration.SchemaError) as e:
         LOG.error('host-status-notifier cannot start: %s.', e)
         return 2
-    svc = service.HostStatusNotifierService(
-        mgr, CONF.host_status_notifier.poll_interval)
+    svc = factory.make_service(CONF, mgr)
     opts = CONF.host_status_notifier
-    LOG.info('host-status-notifier starting: poll every %.2f s, state in %s, '
-             'coordination %s (takeover within %d s), send retry %d and '
-             'timeout %.1f s, service_down_time %d s.', opts.poll_interval,
-             'the shared database' if opts.connection else opts.state_file,
+    LOG.info('host-status-notifier starting: nova\'s service notifications '
+             '%s, every host read every %.0f s, upkeep every %.2f s, state '
+             'in %s, coordination %s (takeover within %d s), send retry %d '
+             'and timeout %.1f s, service_down_time %d s.',
+             'listened to' if svc.listener else 'off',
+             opts.full_read_interval, opts.poll_interval,
+             'the shared database' if notifier_conf.database(CONF)[0]
+             else opts.state_file,
              'on' if opts.coordination_url else 'off (one instance)',
              opts.takeover_timeout, opts.send_retry, opts.send_timeout,
              CONF.service_down_time)

@@ -3,10 +3,15 @@
 The notifier reads nova's own configuration (it needs ``[api_database]``,
 ``service_down_time``, ``servicegroup_driver`` and the messaging transport
 exactly as nova sees them) plus these options, in the
-``[host_status_notifier]`` group.
+``[host_status_notifier]`` group, and the notifiers' shared database in a
+group of its own, ``[host_status_notifier_database]``, with oslo.db's
+options as nova's ``[database]`` and ``[api_database]`` have them.
 """
 
+import copy
+
 from oslo_config import cfg
+from oslo_db import options as oslo_db_options
 
 GROUP = cfg.OptGroup(
     'host_status_notifier',
@@ -20,23 +25,50 @@ OPTS = [
         'poll_interval',
         default=0.25,
         min=0.05,
-        help='Seconds between two polls of the nova-compute service records. '
-             'Each poll sends one query per cell (4 per second per cell at '
-             'the default). This bounds the delay between a change '
-             '(force-down, disable, heartbeat loss) and its notifications: a '
-             'change is seen at most poll_interval after it is written, or '
-             'after service_down_time has run out for a lost heartbeat. At '
-             '0.5 the last of 200 servers was notified within 1 s of a '
-             'force-down only 95% of the time on a busy 2-core machine; at '
-             '0.25, 100% of the time.'),
+        help='Seconds between two rounds of the notifier\'s own upkeep: '
+             'which cells this instance owns (with coordination_url, the '
+             'other instances\' cells are taken over at the first round '
+             'after takeover_timeout), and the re-read of the hosts whose '
+             'next change nova does not announce: a host that is UNKNOWN '
+             'is re-read this often until its heartbeat is back (nova sends '
+             'nothing when a heartbeat resumes), and so is every UP host '
+             'whose servicegroup driver gives no time of its last '
+             'heartbeat. It is no longer the interval of a read of every '
+             'host: force-down, disable and enable are announced by nova\'s '
+             'own service.update notifications, a lost heartbeat is '
+             're-read when service_down_time runs out, and every host is '
+             're-read every full_read_interval.'),
+    cfg.FloatOpt(
+        'full_read_interval',
+        default=60.0,
+        min=1.0,
+        help='Seconds between two reads of every compute service record '
+             'of a watched cell: the safety net that finds a change whose '
+             'notification was lost (a broker outage, nova\'s notifications '
+             'turned off, a record changed straight in the database). With '
+             'nova\'s versioned notifications off ([notifications] '
+             'notification_format = unversioned, or no '
+             '[oslo_messaging_notifications] driver), a force-down, disable '
+             'or enable is found only by this read: within this many '
+             'seconds. A read costs one query and CPU in proportion to the '
+             'cell\'s hosts (doc/source/admin/notifier.rst); each cell is '
+             'read at its own moment, so the reads of many cells spread '
+             'over the interval.'),
     cfg.IntOpt(
         'cell_timeout',
         default=10,
         min=1,
-        help='Seconds a poll waits for each cell. A cell that does not '
-             'answer in time, or fails, is skipped for that poll: its hosts '
-             'keep their last known host_status and nothing is emitted for '
-             'them until the cell answers again.'),
+        help='Seconds a read of one cell may take. Each cell is read by a '
+             'worker of its own, so a cell that does not answer delays no '
+             'other cell; a new read of a cell starts only once its last '
+             'one has returned. This bound is given to the database driver '
+             'of the cell\'s connections (PyMySQL\'s connect_timeout, '
+             'read_timeout and write_timeout, those the cell mapping\'s '
+             'database_connection does not set itself), so that a hung '
+             'database fails the read instead of holding the worker for '
+             'ever; a read that has not '
+             'returned after this long is logged once as a failure of the '
+             'cell, and the cell is read again when it answers.'),
     cfg.IntOpt(
         'cell_refresh_interval',
         default=300,
@@ -121,18 +153,6 @@ OPTS = [
              'Lower means a shorter blind spot after a crash, but an '
              'instance stalled for longer than this (a long garbage '
              'collection, a slow database) loses its cells and is fenced.'),
-    cfg.StrOpt(
-        'connection',
-        secret=True,
-        help='SQLAlchemy URL of the notifier\'s own database (for example '
-             'mysql+pymysql://user:password@db/host_status_notifier, or '
-             'sqlite:////var/lib/host-status-notifier/state.db for '
-             'instances on one machine), where the last host_status sent '
-             'for every host, the change being sent and each cell\'s '
-             'fencing epoch live, so that any instance can take a cell '
-             'over without losing or repeating a change. Required with '
-             'coordination_url; without either, state_file is used. Its '
-             'tables are created at start if missing.'),
     cfg.IntOpt(
         'send_retry',
         default=0,
@@ -140,10 +160,11 @@ OPTS = [
         help='How many times the messaging driver reconnects and retries '
              'one notification before it gives up and the failure reaches '
              'the notifier (oslo.messaging\'s "retry"). The change then '
-             'stays pending in the state and is sent again at the next '
-             'poll, with the same event_id; polling goes on meanwhile. 0: '
-             'one attempt per poll, so that a broker that is down costs a '
-             'failed connection per poll and no poll waits for it.'),
+             'stays pending in the state and is sent again, with the same '
+             'event_id, after poll_interval (then at longer intervals, up to '
+             '10 s, while the broker stays away); reads go on meanwhile. 0: '
+             'one attempt each time, so that a broker that is down costs a '
+             'failed connection per attempt and no read waits for it.'),
     cfg.FloatOpt(
         'send_timeout',
         default=2.0,
@@ -164,10 +185,68 @@ OPTS = [
 ]
 
 
+DATABASE_GROUP = cfg.OptGroup(
+    'host_status_notifier_database',
+    title='host-status-notifier\'s shared database',
+    help='The database that several host-status-notifiers share (oslo.db\'s '
+         'options, as in nova\'s [database]): the last host_status sent for '
+         'every host, the change being sent and each cell\'s fencing '
+         'epoch, so that any instance can take a cell over without losing '
+         'or repeating a change. Its schema is created and upgraded by '
+         'host-status-notifier-dbsync, never by the service, which refuses '
+         'to start on a schema of another release.')
+
+CONNECTION_HELP = (
+    'SQLAlchemy URL of the notifiers\' own database (for example '
+    'mysql+pymysql://user:password@db/host_status_notifier?charset=utf8mb4'
+    '&read_timeout=30, or sqlite:////var/lib/host-status-notifier/state.db '
+    'for instances on one machine). Required with [host_status_notifier] '
+    'coordination_url; without either, [host_status_notifier] state_file is '
+    'used. Run host-status-notifier-dbsync once before the first start and '
+    'after each upgrade.')
+
+
+def _database_opts():
+    """oslo.db's options, for this group only.
+
+    A copy, without the deprecated names oslo.db gives them ([DEFAULT]
+    sql_connection, [sql] ...): in nova.conf those are nova's own.
+    ``connection`` keeps the name it had before this group existed,
+    ``[host_status_notifier] connection``, as a deprecated one.
+    """
+    opts = []
+    for opt in copy.deepcopy(oslo_db_options.database_opts):
+        if opt.name == 'use_db_reconnect':
+            continue  # NOTE: experimental in oslo.db; nova removes it too.
+        opt.deprecated_opts = []
+        if opt.name == 'connection':
+            opt.help = CONNECTION_HELP
+            opt.deprecated_opts = [
+                cfg.DeprecatedOpt('connection', group=GROUP.name)]
+        opts.append(opt)
+    return opts
+
+
+DATABASE_OPTS = _database_opts()
+
+
 def register_opts(conf):
     conf.register_group(GROUP)
     conf.register_opts(OPTS, group=GROUP)
+    conf.register_group(DATABASE_GROUP)
+    conf.register_opts(DATABASE_OPTS, group=DATABASE_GROUP)
+
+
+def database(conf):
+    """``(connection, oslo.db engine options)`` of the shared database.
+
+    :returns: ``(None, {})`` when no shared database is configured.
+    """
+    group = conf.host_status_notifier_database
+    options = {opt.dest: group[opt.dest] for opt in DATABASE_OPTS
+               if opt.dest != 'connection'}
+    return group.connection, options
 
 
 def list_opts():
-    return [(GROUP, OPTS)]
+    return [(GROUP, OPTS), (DATABASE_GROUP, DATABASE_OPTS)]

@@ -43,6 +43,8 @@ from oslo_log import log as logging
 from tooz import coordination as tooz_coordination
 from tooz import hashring
 
+from host_status_ext import episodes
+
 LOG = logging.getLogger(__name__)
 
 GROUP = b'host-status-notifier'
@@ -99,6 +101,9 @@ class CellCoordinator(object):
         self._coordinator = None
         self._locks = {}
         self._started = False
+        self._backend = episodes.Episode(
+            LOG, 'The coordination backend (keeping the cells held, taking '
+            'none)')
 
     def start(self):
         self._coordinator = tooz_coordination.get_coordinator(
@@ -178,8 +183,9 @@ class CellCoordinator(object):
                     LOG.info('Took the lock of cell %s.', cell_uuid)
                     self._locks[cell_uuid] = lock
         except Exception as e:
-            LOG.warning('Coordination backend unavailable (%s): keeping the '
-                        '%d cell(s) held, taking none.', e, len(self._locks))
+            self._backend.failed('%s; %d cell(s) held' % (e, len(self._locks)))
+        else:
+            self._backend.succeeded()
         return set(self._locks)
 
     @staticmethod

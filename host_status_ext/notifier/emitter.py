@@ -11,7 +11,6 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 
 from host_status_ext.notifier import delivery
-from host_status_ext.notifier import faults
 from host_status_ext.notifier import objects
 from host_status_ext.notifier import servers
 
@@ -67,43 +66,39 @@ class Emitter(object):
         self.owner_feed = owner_feed
         self._pool = None
         self._pool_pid = None
-        self._late = set()
+        self._late = {}
         self._lock = threading.Lock()
 
     def _submit(self, fn):
         # NOTE: made in the process that sends: threads do not survive a
         # fork, and oslo.service may fork after this object is built.
-        if self._pool is None or self._pool_pid != os.getpid():
-            self._pool = futures.ThreadPoolExecutor(
-                max_workers=self.send_workers,
-                thread_name_prefix='host-status-send')
-            self._pool_pid = os.getpid()
-            self._late = set()
-        return self._pool.submit(fn)
+        with self._lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = futures.ThreadPoolExecutor(
+                    max_workers=self.send_workers,
+                    thread_name_prefix='host-status-send')
+                self._pool_pid = os.getpid()
+                self._late = {}
+            return self._pool.submit(fn)
 
-    def _send_all(self, notifications):
+    def _send_all(self, notifications, key=None):
         """Send all, while the broker makes progress; raise DeliveryFailed.
 
         Every send is waited for (up to the deadline) before the first
         failure is raised, so the caller knows the whole host's outcome.
+
+        :param key: whose sends these are (a cell): sends that outlived
+            their deadline hold back that caller's next sends only.
         """
-        self._late = {f for f in self._late if not f.done()}
-        if self._late:
+        with self._lock:
+            late = {f for f in self._late.get(key, ()) if not f.done()}
+            self._late[key] = late
+        if late:
             raise delivery.DeliveryFailed(
                 '%d earlier send(s) still waiting for the broker'
-                % len(self._late))
-        sent = [0]
-        several = len(notifications) > 1
-
-        def send(notification):
-            notification.emit(self.sender)
-            with self._lock:
-                sent[0] += 1
-                first = sent[0] == 1
-            if first and several:
-                faults.reached('mid-send')
-
-        pending = [self._submit(lambda n=n: send(n)) for n in notifications]
+                % len(late))
+        pending = [self._submit(lambda n=n: n.emit(self.sender))
+                   for n in notifications]
         not_done = set(pending)
         while not_done:
             # NOTE: the deadline is on progress, not on the whole host: a
@@ -114,7 +109,8 @@ class Emitter(object):
                 not_done, timeout=self.send_timeout,
                 return_when=futures.FIRST_COMPLETED)
             if not done:
-                self._late |= not_done
+                with self._lock:
+                    self._late[key] = set(not_done)
                 raise delivery.DeliveryFailed(
                     '%d of %d send(s) waiting, none accepted for %.1f s'
                     % (len(not_done), len(pending), self.send_timeout))
@@ -141,7 +137,6 @@ class Emitter(object):
         with nova_context.target_cell(ctxt, cell_mapping) as cctxt:
             instances = servers.get_by_host(cctxt, host)
         looked_up = time.monotonic()
-        faults.reached('before-send')
         notifications = [build_notification(instance, host, change,
                                             self.publisher_id)
                          for instance in instances]
@@ -149,8 +144,7 @@ class Emitter(object):
             # NOTE: gated before anything is sent: a policy that cannot be
             # read sends nothing, and the change is retried whole.
             notifications += self.owner_feed.copies(notifications)
-        self._send_all(notifications)
-        faults.reached('after-send')
+        self._send_all(notifications, key=cell_mapping.uuid)
         LOG.info('Host status of %(host)s changed from %(old)r to %(new)r '
                  'at %(at)s; notified %(count)d server(s) (lookup '
                  '%(lookup).3f s, sending %(send).3f s).',

@@ -10,12 +10,14 @@ import uuid
 
 import oslo_messaging
 
+from host_status_ext.notifier import conf as notifier_conf
 from host_status_ext.notifier import coordination
 from host_status_ext.notifier import delivery
 from host_status_ext.notifier import emitter
 from host_status_ext.notifier import manager
 from host_status_ext.notifier import objects as notifier_objects
 from host_status_ext.notifier import owner_feed
+from host_status_ext.notifier import service
 from host_status_ext.notifier import state
 from host_status_ext.notifier import watcher
 
@@ -58,30 +60,38 @@ def make_owner_feed(conf, sender):
         roles=opts.owner_roles)
 
 
+def publisher_host(conf):
+    return conf.host_status_notifier.publisher_host or socket.gethostname()
+
+
 def publisher_id(conf):
-    host = conf.host_status_notifier.publisher_host or socket.gethostname()
-    return '%s:%s' % (notifier_objects.PUBLISHER, host)
+    return '%s:%s' % (notifier_objects.PUBLISHER, publisher_host(conf))
 
 
 def member_id(conf):
     """This instance's name in the coordination group: unique per process."""
-    host = conf.host_status_notifier.publisher_host or socket.gethostname()
-    return '%s.%d.%s' % (host, os.getpid(), uuid.uuid4().hex[:8])
+    return '%s.%d.%s' % (publisher_host(conf), os.getpid(),
+                         uuid.uuid4().hex[:8])
 
 
 def make_store(conf):
-    """The shared database if ``connection`` is set, else the state file."""
+    """The shared database if one is configured, else the state file.
+
+    :raises host_status_ext.notifier.migration.SchemaError: the shared
+        database's schema is not this release's.
+    """
     opts = conf.host_status_notifier
-    if opts.connection:
-        # NOTE: imported here: oslo.db and the tables are only needed by
-        # instances that share a database.
+    connection, options = notifier_conf.database(conf)
+    if connection:
+        # NOTE: imported here: oslo.db, alembic and the tables are only
+        # needed by instances that share a database.
         from host_status_ext.notifier import shared_state
-        return shared_state.DatabaseStore(opts.connection)
+        return shared_state.DatabaseStore(connection, **options)
     if opts.coordination_url:
         raise ConfigurationError(
-            '[host_status_notifier] coordination_url needs connection (a '
-            'database every instance shares); a local state_file cannot be '
-            'shared')
+            '[host_status_notifier] coordination_url needs '
+            '[host_status_notifier_database] connection (a database every '
+            'instance shares); a local state_file cannot be shared')
     return state.FileStore(opts.state_file)
 
 
@@ -103,5 +113,12 @@ def make_manager(conf, sender, servicegroup_api=None):
         emitter.Emitter(sender, publisher_id(conf), opts.send_workers,
                         opts.send_timeout,
                         owner_feed=make_owner_feed(conf, sender)),
-        make_store(conf), coordinator,
+        make_store(conf), conf, coordinator,
         owner=coordinator.member_id or publisher_id(conf))
+
+
+def make_service(conf, mgr):
+    """The oslo.service Service, with the listener if nova sends."""
+    return service.HostStatusNotifierService(
+        mgr, conf.host_status_notifier.poll_interval,
+        service.make_listener(conf, mgr, publisher_host(conf)))

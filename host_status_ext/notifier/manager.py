@@ -1,163 +1,192 @@
-"""One poll, compared with what was last sent: the notifier's loop body.
+"""Which cells this instance watches, and where a wake-up goes.
 
-At the top of each tick, as aodh's evaluator does, the coordinator says
-which cells this instance watches now (all of them without
-``coordination_url``); a cell newly its own is *taken* in the store (a new
-fencing epoch, and the cell's state as the previous owner left it), and the
-store confirms in one query that every cell still held is still this
-instance's. Only those cells are polled.
+At each round of upkeep (:meth:`HostStatusNotifierManager.tick`, every
+``poll_interval``), as aodh's evaluator does at the top of each cycle, the
+coordinator says which cells this instance watches now (all of them
+without ``coordination_url``). A cell newly its own is *taken* in the store
+(a new fencing epoch, and the cell's state as the previous owner left it)
+and gets a :class:`~.cell_worker.CellWorker`, whose first read is a full
+read of the cell: a takeover re-reads the cell and sends what was pending.
+The store confirms in one query that every cell still held is still this
+instance's; a cell handed over or fenced has its worker stopped.
 
-Order of work for a changed host: record the change as pending (with the
-time it was recorded, ``changed_at``), look up its servers and send their
-notifications, *then* commit the new status. So:
+A wake-up (nova said a host's record changed, :mod:`.listener`) goes to the
+worker of the host's cell, if this instance owns that cell; the others drop
+it. The host's cell is known from the workers' reads, else from nova's
+host mappings; a host that is in neither (a compute that started before
+``discover_hosts`` mapped it) wakes every worker of this instance.
 
-- a change that happens while no instance watches is found at the first
-  poll after one starts (the store still holds the old status);
-- in steady state a change is sent once;
-- whoever finds a pending change (the same instance after a failed send or
-  a crash, another after a takeover) sends it again with the same
-  ``changed_at``, hence the same event ids: at-least-once, never lost, and
-  only what was in flight is sent twice;
-- a host with a pending change is compared with the pending change's new
-  status, so a further change of that host is recorded once the first has
-  been sent;
-- a send that fails (:class:`~.delivery.DeliveryFailed`: the broker is down
-  or did not confirm in time) leaves its change pending and stops sending
-  for the rest of the tick, in every cell: the polls go on, and new changes
-  are still recorded as pending with their own ``changed_at``;
-- every write of the store is fenced: if another instance has taken the
-  cell since (:class:`~.state.Fenced`), this instance forgets the cell at
-  once and sends nothing more for it.
-
-For a cell with no recorded starting point (a first start, a new cell),
-the first poll is a silent baseline: there is no past to compare with.
+The round also watches the workers' reads: a read that has not returned
+after ``cell_timeout`` is logged, once, as a failure of its cell. Nothing
+else waits for it.
 """
 
-from nova import context as nova_context
-from oslo_log import log as logging
-from oslo_utils import timeutils
+import time
 
+from nova import context as nova_context
+from nova import exception as nova_exception
+from nova import objects
+from oslo_log import log as logging
+
+from host_status_ext import episodes
+from host_status_ext.notifier import cell_worker
 from host_status_ext.notifier import coordination
-from host_status_ext.notifier import delivery
-from host_status_ext.notifier import faults
-from host_status_ext.notifier import state as state_mod
-from host_status_ext.notifier import watcher as watcher_mod
 
 LOG = logging.getLogger(__name__)
 
-
-def recorded_now():
-    """``changed_at`` as the store keeps it: UTC, microseconds, ``Z``."""
-    return timeutils.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+# Seconds a host's cell, as nova's host mappings gave it, is remembered
+# (and a host that has no mapping, not looked up again).
+HOST_MAPPING_TTL = 60.0
 
 
 class HostStatusNotifierManager(object):
-    """Coordinate, poll, diff against the state, record, send, commit."""
+    """Own cells, run a worker per cell, route wake-ups."""
 
-    def __init__(self, watcher, emitter, store, coordinator=None,
+    def __init__(self, watcher, emitter, store, conf, coordinator=None,
                  owner=None):
         self.watcher = watcher
         self.emitter = emitter
         self.store = store
+        self.conf = conf
         self.coordinator = coordinator or coordination.SoloCoordinator()
         self.owner = owner
-        self._cells = {}
+        # {cell_uuid: CellWorker}, replaced whole on every change, so that
+        # the listener's threads read it without a lock.
+        self.workers = {}
+        self.mappings = {}
+        self._host_cells = {}
+        self.read_episodes = episodes.Episodes(LOG, 'Reading cell %s')
+        self.send_episode = episodes.Episode(
+            LOG, 'Sending host_status changes to the message broker')
+        self.upkeep_episode = episodes.Episode(
+            LOG, 'Checking which cells this instance owns')
+        self._hung = set()
 
     def start(self):
         self.coordinator.start()
 
     def stop(self):
+        for worker in self.workers.values():
+            worker.stop()
+        self.workers = {}
         self.coordinator.stop()
-        self._cells = {}
 
-    def watched_cells(self):
-        """The uuids of the cells this instance watches (for tests)."""
-        return set(self._cells)
+    # -- the round of upkeep --------------------------------------------
 
-    def _forget(self, cell_uuid, why):
-        LOG.warning('Cell %s is no longer watched here: %s.', cell_uuid, why)
-        self._cells.pop(cell_uuid, None)
-        self.coordinator.release(cell_uuid)
+    def tick(self):
+        """Ownership, new and stopped workers, reads that hang.
+
+        :returns: the workers made in this round, for the caller to run
+            (:meth:`~.cell_worker.CellWorker.run`).
+        """
+        ctxt = nova_context.get_admin_context()
+        try:
+            self.mappings = self.watcher.cells(ctxt)
+            started = self._update_ownership(self.mappings)
+        except Exception as e:
+            self.upkeep_episode.failed(e, exc_info=True)
+            started = []
+        else:
+            self.upkeep_episode.succeeded()
+        self._watch_reads()
+        return started
 
     def _update_ownership(self, mappings):
         wanted = self.coordinator.cells_to_watch(sorted(mappings))
-        for cell_uuid in set(self._cells) - wanted:
-            self._cells.pop(cell_uuid)
+        workers = dict(self.workers)
+        for cell_uuid in set(workers) - wanted:
+            workers.pop(cell_uuid).stop()
             LOG.info('Cell %s handed over; not watched here any more.',
                      cell_uuid)
-        current = self.store.still_current(list(self._cells.values()))
-        fenced = set(self._cells) - current
+        current = self.store.still_current(
+            [w.state for w in workers.values()])
+        fenced = set(workers) - current
         for cell_uuid in fenced:
-            self._forget(cell_uuid, 'another instance took it over')
-        # NOTE: a fenced cell is not taken back in the same tick: its lock
+            workers.pop(cell_uuid).stop()
+            LOG.warning('Cell %s is no longer watched here: another '
+                        'instance took it over.', cell_uuid)
+            self.coordinator.release(cell_uuid)
+        # NOTE: a fenced cell is not taken back in the same round: its lock
         # was just released, and the ring decides again at the next one.
-        for cell_uuid in sorted(wanted - set(self._cells) - fenced):
+        started = []
+        for cell_uuid in sorted(wanted - set(workers) - fenced):
             taken = self.store.take(cell_uuid, self.owner)
-            self._cells[cell_uuid] = taken
+            worker = cell_worker.CellWorker(
+                taken, mappings[cell_uuid], self.watcher, self.emitter,
+                self.store, self.conf, self.read_episodes[cell_uuid],
+                self.send_episode)
+            workers[cell_uuid] = worker
+            started.append(worker)
             LOG.info('Watching cell %s (epoch %d, %d host(s) known, %d '
                      'change(s) pending).', cell_uuid, taken.epoch,
                      len(taken.hosts), len(taken.pending))
+        self.workers = workers
+        return started
 
-    def tick(self):
-        """Poll this instance's cells once and send their changes.
+    def fenced(self, cell_uuid, error):
+        """A worker found its cell taken over: forget the cell at once."""
+        workers = dict(self.workers)
+        worker = workers.pop(cell_uuid, None)
+        if worker is not None:
+            worker.stop()
+        self.workers = workers
+        LOG.warning('Cell %s is no longer watched here: %s.', cell_uuid,
+                    error)
+        self.coordinator.release(cell_uuid)
 
-        :returns: a list of ``(cell_uuid, host, old, new, count)``, one per
-            host whose change was sent (count is the number of servers).
+    def _watch_reads(self):
+        now = time.monotonic()
+        limit = self.conf.host_status_notifier.cell_timeout
+        for cell_uuid, worker in self.workers.items():
+            since = worker.reading_since
+            if since is not None and now - since > limit:
+                if cell_uuid not in self._hung:
+                    self._hung.add(cell_uuid)
+                    self.read_episodes[cell_uuid].failed(
+                        'no answer for %.0f s; its hosts keep their last '
+                        'known host_status, and it is read again once '
+                        'the read returns' % (now - since))
+            else:
+                self._hung.discard(cell_uuid)
+
+    # -- wake-ups (listener threads) ------------------------------------
+
+    def wake(self, host, expected=None):
+        """Re-read *host* now, if this instance watches its cell.
+
+        :param expected: the notification's :class:`~.listener.Expectation`.
         """
-        ctxt = nova_context.get_admin_context()
-        mappings = self.watcher.cells(ctxt)
-        self._update_ownership(mappings)
-        polled = self.watcher.poll(
-            ctxt, {c: mappings[c] for c in self._cells})
-        sent = []
-        broker = {'up': True}
-        for cell_uuid in sorted(polled):
-            state = self._cells.get(cell_uuid)
-            if state is None:
-                continue
-            try:
-                sent.extend(self._tick_cell(ctxt, mappings[cell_uuid], state,
-                                            polled[cell_uuid], broker))
-            except state_mod.Fenced as e:
-                self._forget(cell_uuid, e)
-        return sent
+        workers = self.workers
+        for worker in workers.values():
+            if host in worker.hosts:
+                worker.wake(host, expected)
+                return
+        cell_uuid = self._mapped_cell(host)
+        if cell_uuid in workers:
+            workers[cell_uuid].wake(host, expected)
+        elif cell_uuid is None:
+            for worker in workers.values():
+                worker.wake(host, expected)
 
-    def _tick_cell(self, ctxt, mapping, state, statuses, broker):
-        if not state.baselined:
-            self.store.baseline(state, statuses)
-            LOG.info('Recorded the host_status of %d host(s) of cell %s as '
-                     'its starting point.', len(statuses), state.cell_uuid)
-            return []
-        changes = {}
-        now = recorded_now()
-        for _, host, old, new in watcher_mod.diff(
-                {state.cell_uuid: state.expected()},
-                {state.cell_uuid: statuses}):
-            if host not in state.pending:
-                changes[host] = state_mod.Pending(old, new, now)
-        self.store.record_pending(state, changes)
-        sent = []
-        for host, change in sorted(state.pending.items(),
-                                   key=lambda hp: (hp[1].changed_at, hp[0])):
-            if not broker['up']:
-                break
-            try:
-                count = self.emitter.emit_host_change(ctxt, mapping, host,
-                                                      change)
-            except delivery.DeliveryFailed as e:
-                broker['up'] = False
-                LOG.warning('Could not send the change of %s from %r to %r '
-                            '(%s); it stays pending and is sent again, with '
-                            'the same event ids, at the next poll.',
-                            host, change.old, change.new, e)
-                break
-            except Exception:
-                LOG.exception('Could not notify the change of %s from %r to '
-                              '%r; it stays pending and is retried at the '
-                              'next poll.', host, change.old, change.new)
-                continue
-            self.store.commit(state, host, change.new)
-            faults.reached('after-commit')
-            sent.append((state.cell_uuid, host, change.old, change.new,
-                         count))
-        return sent
+    def _mapped_cell(self, host):
+        """The uuid of *host*'s cell in nova's host mappings, or None."""
+        now = time.monotonic()
+        known = self._host_cells.get(host)
+        if known is not None and now - known[1] < HOST_MAPPING_TTL:
+            return known[0]
+        try:
+            mapping = objects.HostMapping.get_by_host(
+                nova_context.get_admin_context(), host)
+            cell_uuid = mapping.cell_mapping.uuid
+        except nova_exception.HostMappingNotFound:
+            cell_uuid = None
+        except Exception as e:
+            LOG.debug('Could not read the host mapping of %s: %s', host, e)
+            return None
+        self._host_cells[host] = (cell_uuid, now)
+        return cell_uuid
+
+    def read_all(self):
+        """Every watched cell reads all its hosts at once."""
+        for worker in self.workers.values():
+            worker.read_all()

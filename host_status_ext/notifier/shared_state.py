@@ -1,6 +1,10 @@
 """The notifier's own database: state every instance reads, fenced writes.
 
-Two tables (created at start if missing), through oslo.db's engine:
+Two tables, through oslo.db's engine (``[host_status_notifier_database]``:
+pool, recycle, retries). The operator creates and upgrades them with
+``host-status-notifier-dbsync`` (:mod:`.migration`); an instance only
+checks at start that the schema is its release's, and refuses to start
+otherwise:
 
 ``host_status_notifier_cells``
     one row per cell: its fencing ``epoch``, the ``owner`` that took it last
@@ -26,18 +30,19 @@ a broker cannot check an epoch).
 """
 
 import datetime
-import random
-import time
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_log import log as logging
 import sqlalchemy as sa
 
+from host_status_ext.notifier import migration
 from host_status_ext.notifier import state as state_mod
 
 LOG = logging.getLogger(__name__)
 
+#: The tables as this release uses them. A change here is a new revision in
+#: alembic/versions (tests/unit/notifier/test_migration.py compares them).
 METADATA = sa.MetaData()
 
 CELLS = sa.Table(
@@ -65,34 +70,37 @@ def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def make_engine(connection, **options):
+    """oslo.db's engine for *connection*, with oslo.db's *options*.
+
+    :param options: any of oslo.db's ``[database]`` options (``max_pool_size``,
+        ``connection_recycle_time``, ``max_retries``, ...), as in
+        ``[host_status_notifier_database]``.
+    """
+    context = enginefacade.transaction_context()
+    context.configure(connection=connection, **options)
+    engine = context.writer.get_engine()
+    if engine.dialect.name == 'sqlite':
+        # NOTE: several processes on one SQLite file: readers must not
+        # wait for the writer, and a writer waits (busy timeout) rather
+        # than fail at once.
+        sa.event.listen(engine, 'connect', _sqlite_pragmas)
+    return engine
+
+
 class DatabaseStore(object):
     """Cell state in a database shared by every instance."""
 
-    def __init__(self, connection):
-        """Connect (lazily) and create the tables if they are missing."""
-        self.connection = connection
-        context = enginefacade.transaction_context()
-        context.configure(connection=connection)
-        self.engine = context.writer.get_engine()
-        if self.engine.dialect.name == 'sqlite':
-            # NOTE: several processes on one SQLite file: readers must not
-            # wait for the writer, and a writer waits (busy timeout) rather
-            # than fail at once.
-            sa.event.listen(self.engine, 'connect', _sqlite_pragmas)
-        self._create_tables()
+    def __init__(self, connection, **options):
+        """Connect, and check that the schema is this release's.
 
-    def _create_tables(self):
-        # NOTE: instances starting together race to create the tables (on
-        # SQLite: "database is locked"); the loser tries again shortly.
-        for attempt in range(30):
-            try:
-                METADATA.create_all(self.engine, checkfirst=True)
-                return
-            except (db_exc.DBError, sa.exc.OperationalError) as e:
-                LOG.debug('Creating the tables (attempt %d): %s',
-                          attempt + 1, e)
-                time.sleep(0.2 + random.random())
-        METADATA.create_all(self.engine, checkfirst=True)
+        :param options: oslo.db's engine options (see :func:`make_engine`).
+        :raises migration.SchemaError: the schema is missing, older or
+            unknown: the operator runs (this release's) dbsync first.
+        """
+        self.connection = connection
+        self.engine = make_engine(connection, **options)
+        migration.check(self.engine)
 
     def take(self, cell_uuid, owner):
         """Become the cell's owner: a new epoch, and the cell's state.
@@ -109,14 +117,6 @@ class DatabaseStore(object):
                 # expired under it); take it over from that row.
                 continue
         return self._take(cell_uuid, owner)
-
-    def read(self, cell_uuid):
-        """The cell's state as stored, without taking it (for inspection).
-
-        :returns: a CellState, epoch 0 and not baselined if unknown.
-        """
-        with self.engine.connect() as conn:
-            return self._read(conn, cell_uuid)
 
     def _take(self, cell_uuid, owner):
         now = _utcnow()
@@ -235,6 +235,8 @@ class DatabaseStore(object):
 
 def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
-    cursor.execute('PRAGMA journal_mode=WAL')
+    # NOTE: the busy timeout first: switching to WAL needs the write lock,
+    # which another instance starting at the same moment may hold.
     cursor.execute('PRAGMA busy_timeout=10000')
+    cursor.execute('PRAGMA journal_mode=WAL')
     cursor.close()

@@ -25,6 +25,7 @@ import collections
 import json
 import os
 import tempfile
+import threading
 
 from oslo_log import log as logging
 
@@ -73,20 +74,17 @@ class FileStore(object):
     def __init__(self, path):
         self.path = path
         self._doc = None
+        # NOTE: each cell's worker writes from its own thread; the file
+        # holds them all.
+        self._lock = threading.RLock()
 
-    def load(self):
-        """Return the saved statuses, or ``None`` if there is no state yet.
+    def _read(self):
+        """The saved document, or ``None`` if there is no state yet.
 
-        :returns: ``{cell_uuid: {host: status}}`` or ``None``.
         :raises ValueError: if the file exists but is not a state document;
             refusing to start is better than silently re-baselining and
             losing the changes that happened while the notifier was down.
         """
-        doc = self._read()
-        return None if doc is None else {
-            cell: dict(hosts) for cell, hosts in doc['cells'].items()}
-
-    def _read(self):
         try:
             with open(self.path, encoding='utf-8') as f:
                 doc = json.load(f)
@@ -113,6 +111,10 @@ class FileStore(object):
         Without a state file at all, every cell starts with a silent
         baseline.
         """
+        with self._lock:
+            return self._take(cell_uuid)
+
+    def _take(self, cell_uuid):
         doc = self._loaded()
         if cell_uuid not in doc['cells']:
             return CellState(cell_uuid, 0, False)
@@ -120,10 +122,6 @@ class FileStore(object):
                    for h, p in doc['pending'].get(cell_uuid, {}).items()}
         return CellState(cell_uuid, 0, True, doc['cells'][cell_uuid],
                          pending)
-
-    def read(self, cell_uuid):
-        """The cell's state as saved (a fresh read of the file)."""
-        return FileStore(self.path).take(cell_uuid)
 
     def still_current(self, states):
         return {s.cell_uuid for s in states}
@@ -149,11 +147,12 @@ class FileStore(object):
         self._put(state)
 
     def _put(self, state):
-        doc = self._loaded()
-        doc['cells'][state.cell_uuid] = dict(state.hosts)
-        doc['pending'][state.cell_uuid] = {
-            h: list(p) for h, p in state.pending.items()}
-        self.save(doc['cells'], doc['pending'])
+        with self._lock:
+            doc = self._loaded()
+            doc['cells'][state.cell_uuid] = dict(state.hosts)
+            doc['pending'][state.cell_uuid] = {
+                h: list(p) for h, p in state.pending.items()}
+            self.save(doc['cells'], doc['pending'])
 
     def save(self, cells, pending=None):
         """Replace the state file with *cells* and *pending*.

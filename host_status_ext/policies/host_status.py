@@ -26,7 +26,10 @@ rules = [
             'string) in server views from microversion 2.16; from 2.75 also '
             'in the responses of PUT /servers/{server_id} and rebuild. '
             'For NFV, open it to the owners of the servers with '
-            '"rule:admin_or_owner".'),
+            '"rule:project_reader_or_admin" (nova\'s current rule for '
+            'reads: the reader role in the server\'s project) or the '
+            'specification\'s "rule:admin_or_owner" (deprecated by nova, '
+            'any role in the project).'),
         operations=_OPERATIONS,
         scope_types=['project']),
     policy.DocumentedRuleDefault(

@@ -20,11 +20,13 @@ from tools.minicloud import events
 from tools.minicloud import layout
 from tools.minicloud import procs
 from tools.minicloud import scenario
+from tools.minicloud import services
 
 from tests.e2e import base
 
 HOST_A, HOST_B = base.CloudTestCase.HOSTS
-# The notifier polls every 0.25 s; this only bounds a wait on a busy machine.
+# nova's service.update wakes the notifier up; this only bounds a wait on a
+# busy machine.
 EVENT_TIMEOUT = 10
 # After the last expected event: long enough for a duplicate to show up
 # (some 8 polls), short enough not to slow the run.
@@ -132,3 +134,53 @@ class NotifierEventsTest(base.CloudTestCase):
         self.assertEqual([('UP', 'UNKNOWN'), ('UNKNOWN', 'UP')],
                          self.transitions(HOST_B, start))
         self.assertEqual([], self.transitions(HOST_A, start))
+
+
+def log_size(name):
+    path = procs.logfile(name)
+    return path.stat().st_size if path.exists() else 0
+
+
+class NotifierWithoutNotificationsTest(base.CloudTestCase):
+    """The safety net: notifiers that hear nothing from nova.
+
+    They still find a force-down, by their full read of each cell.
+    """
+
+    HOSTS = (HOST_A,)
+
+    def setUp(self):
+        super().setUp()
+        self.log_offsets = {n: log_size(n) for n in layout.NOTIFIERS}
+        self.restart_notifiers(notifications=False)
+        self.addCleanup(self.restart_notifiers)
+        self.watcher = events.EventWatcher().start()
+        self.addCleanup(self.watcher.stop)
+
+    def restart_notifiers(self, notifications=True):
+        procs.stop_many(list(layout.NOTIFIERS))
+        for name in layout.NOTIFIERS:
+            services.start(name, notifications=notifications)
+        procs.wait_for(services.notifier_ready, 'notifiers', 60)
+
+    def test_forced_down_is_found_by_the_full_read(self):
+        sid = self.servers[HOST_A]
+        start = self.watcher.mark()
+        scenario.set_forced_down(self.admin, HOST_A, True)
+        returned = time.monotonic()
+        try:
+            down = self.watcher.wait_for(
+                lambda d: (d.get('uuid'), d.get('host_status')) ==
+                (sid, 'DOWN'), since=start, timeout=EVENT_TIMEOUT + 10)
+        except TimeoutError as e:
+            self.fail('no DOWN event from the full read: %s' % e)
+        print('e2e latency: force-down returned -> DOWN event, notifiers '
+              'without nova\'s notifications (full read every 3 s): %.3f s'
+              % (down.received - returned), file=sys.stderr, flush=True)
+        for name in layout.NOTIFIERS:
+            with open(procs.logfile(name), errors='replace') as f:
+                f.seek(self.log_offsets[name])
+                log = f.read()
+            self.assertEqual(1, log.count('nova sends no versioned '
+                                          'notifications'))
+            self.assertNotIn('Listening to nova', log)

@@ -9,6 +9,7 @@ import os
 import fixtures
 from nova import context as nova_context
 from nova import objects
+from nova import policy as nova_policy
 from nova import test
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional.api import client
@@ -30,6 +31,19 @@ OPERATOR_POLICY = os.path.join(
     os.path.dirname(__file__), '..', '..', 'etc', 'policy.yaml')
 NATIVE_UNKNOWN_ONLY = ('nova.api.openstack.compute.views.servers.'
                        'ViewBuilder._get_host_status_unknown_only')
+
+
+def operator_policy_lines():
+    """The lines etc/policy.yaml offers the operator, each as a rules dict.
+
+    The active line first (the specification's), then each commented
+    alternative (``#"rule": "check"``), in the file's order.
+    """
+    with open(OPERATOR_POLICY) as f:
+        text = f.read()
+    return [yaml.safe_load(text)] + [
+        yaml.safe_load(line[1:]) for line in text.splitlines()
+        if line.startswith('#"')]
 
 
 def native_host_status_off():
@@ -123,6 +137,18 @@ class HostStatusTestCase(test.TestCase,
 
     def set_rules(self, rules):
         self.policy.set_rules(rules, overwrite=False)
+
+    def enforce_new_defaults(self):
+        """nova 34's ``[oslo_policy] enforce_new_defaults = True``.
+
+        NOTE: placement's test fixture sets oslo.policy's default for it to
+        False process-wide (``policy_opts.set_defaults``), so nova's rules
+        here would also pass their deprecated defaults (``project_reader_api``
+        would pass any role of the project), which a real nova 34 does not.
+        """
+        self.flags(enforce_new_defaults=True, group='oslo_policy')
+        nova_policy.reset()
+        nova_policy.init()
 
     # Servers and services ----------------------------------------------------
 

@@ -15,20 +15,24 @@ class TestBesideNovaNativeField(base.HostStatusTestCase):
         super().setUp()
         self.server = self.boot('host1')
 
-    def raw_detail(self, api):
-        return api.api_get('/servers/detail').body
-
     def test_one_field_per_server_with_the_specification_value(self):
         self.force_down('host1')
         self.disable('host1')
-        for api in (self.admin_api,):
-            body = api.api_get('/servers/%s' % self.server['id']).body
-            self.assertEqual(1, str(body).count("'host_status'"), body)
-            self.assertEqual('MAINTENANCE', body['server']['host_status'])
-            body = self.raw_detail(api)
-            self.assertEqual(
-                ['MAINTENANCE'],
-                [s['host_status'] for s in body['servers']])
+        other = self.boot('host2')
+        for path, expected in (
+                ('/servers/%s' % self.server['id'],
+                 {self.server['id']: 'MAINTENANCE'}),
+                ('/servers/detail',
+                 {self.server['id']: 'MAINTENANCE', other['id']: 'UP'})):
+            resp = self.admin_api.api_get(path)
+            # NOTE: counted in the bytes nova-api sent: a decoded body
+            # keeps one of two duplicated keys and could never show one.
+            self.assertEqual(len(expected),
+                             resp.content.count(b'"host_status"'),
+                             resp.content)
+            servers = resp.body.get('servers') or [resp.body['server']]
+            self.assertEqual(expected, {s['id']: s['host_status']
+                                        for s in servers})
 
     def test_filter_failure_returns_nova_response_as_nova_made_it(self):
         self.force_down('host1')

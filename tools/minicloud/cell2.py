@@ -14,6 +14,7 @@ import subprocess
 from tools.minicloud import bootstrap
 from tools.minicloud import layout
 from tools.minicloud import procs
+from tools.minicloud import system
 
 MARIADBD = '/usr/sbin/mariadbd'
 INSTALL_DB = 'mariadb-install-db'
@@ -87,6 +88,7 @@ def create_vhost():
     """cell2's RabbitMQ vhost (its transport), once per state folder."""
     marker = bootstrap.DONE / 'cell2-vhost'
     if marker.exists():
+        system.set_policies(layout.CELL2_VHOST)
         return
     # add_vhost fails on a vhost that exists (a wiped state folder's).
     subprocess.run(['rabbitmqctl', 'add_vhost', layout.CELL2_VHOST],
@@ -94,6 +96,7 @@ def create_vhost():
     subprocess.run(['rabbitmqctl', 'set_permissions', '-p',
                     layout.CELL2_VHOST, 'guest', '.*', '.*', '.*'],
                    check=True, capture_output=True)
+    system.set_policies(layout.CELL2_VHOST)
     bootstrap.DONE.mkdir(parents=True, exist_ok=True)
     marker.touch()
 

@@ -142,6 +142,10 @@ def _nova_common():
         'conductor': {'workers': 1},
         'vnc': {'enabled': 'false'},
         'oslo_concurrency': _lock('nova'),
+        # nova's versioned notifications, as a cloud that runs ceilometer
+        # has them: host-status-notifier wakes up on service.update.
+        'oslo_messaging_notifications': {'driver': 'messagingv2'},
+        'notifications': {'notification_format': 'both'},
     }
 
 
@@ -156,10 +160,11 @@ def nova_compute():
     # NOTE: nova-compute refuses to start when it sees [database] or
     # [api_database]: it gets a file of its own without them.
     sections = _nova_common()
-    # NOTE: the fake driver reports 2 VCPUs; at nova's default ratio of 4
-    # a host takes 8 servers of m1.tiny, and the owner-callback benchmark
-    # puts 50 on one host.
-    sections['DEFAULT']['cpu_allocation_ratio'] = 64
+    # NOTE: the fake driver reports 2 VCPUs and 8000 MB; at nova's default
+    # ratios a host takes 8 servers of m1.tiny, and the notifier's cloud
+    # benchmark puts 200 on one host.
+    sections['DEFAULT']['cpu_allocation_ratio'] = 128
+    sections['DEFAULT']['ram_allocation_ratio'] = 4.0
     return _ini(sections)
 
 
@@ -191,11 +196,11 @@ def compute_state(host):
 def notifier():
     """host-status-notifier's own file, read after nova.conf.
 
-    nova.conf gives it the databases, the servicegroup settings and the
-    transport; nova itself sends no notifications here (its
-    ``[oslo_messaging_notifications] driver`` is unset), so the topic
-    carries only the notifier's events, but a consumer picks them out by
-    event type all the same, as it must where nova's are on.
+    nova.conf gives it the databases, the servicegroup settings, the
+    transport, and nova's notification settings: it listens to nova's
+    ``service.update`` on nova-api's transport and each cell's. The topic
+    of its events is nova's own versioned topic, so a consumer picks them
+    out by event type.
     """
     return _ini({'host_status_notifier': {
         'state_file': layout.NOTIFIER_STATE,
@@ -208,6 +213,8 @@ def notifier():
         # Two instances share the cells (doc/source/admin/notifier-ha.rst).
         'coordination_url': layout.REDIS_URL,
         'takeover_timeout': layout.NOTIFIER_TAKEOVER_TIMEOUT,
+    }, 'host_status_notifier_database': {
+        # Its schema is host-status-notifier-dbsync's (bootstrap.py).
         'connection': layout.db_url('host_status_notifier'),
     }})
 
@@ -216,6 +223,18 @@ def notifier_instance(name):
     """What differs between the notifiers: the name they publish under."""
     return _ini({'host_status_notifier': {
         'publisher_host': layout.notifier_publisher_host(name)}})
+
+
+def notifier_without_notifications():
+    """Read last by a notifier that must do without nova's notifications.
+
+    What a cloud without them looks like to the notifier (the e2e test of
+    the safety net): nothing to listen to, every cell read every few
+    seconds.
+    """
+    return _ini({
+        'notifications': {'notification_format': 'unversioned'},
+        'host_status_notifier': {'full_read_interval': 3}})
 
 
 def redis():
@@ -330,6 +349,8 @@ def write_all(plugin=True, owner_line=False):
         'nova/nova.conf': nova(),
         'nova-compute/nova-compute.conf': nova_compute(),
         'nova/host-status-notifier.conf': notifier(),
+        str(layout.NOTIFIER_NO_NOTIFICATIONS_CONF.relative_to(layout.ETC)):
+            notifier_without_notifications(),
         'redis/redis.conf': redis(),
         'nova-cell2/nova.conf': nova_cell2(),
         'ceilometer/ceilometer.conf': ceilometer(),

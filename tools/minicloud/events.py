@@ -1,23 +1,27 @@
-"""Watch host-status-notifier's events on the mini-cloud's RabbitMQ.
+"""Watch host-status-notifier's events: the operator's consumer.
 
 ``.minicloud/venv/bin/python -m tools.minicloud.events [--json]`` prints
-every ``instance.host_status_change`` as it arrives (one line, or the whole
-payload), until Ctrl-C; the e2e tests use :class:`EventWatcher` to wait for
-one.
+every ``instance.host_status_change`` on the mini-cloud's RabbitMQ as it
+arrives (one line, or the whole payload), until Ctrl-C.
 
-It is the consumer an operator's tool would be, and knows nothing of the
+:class:`EventWatcher` is the one consumer of the notifier's events that
+the e2e tests, the functional tests (on a private RabbitMQ, or
+oslo.messaging's fake transport), the benchmarks and this command use. It
+is the consumer an operator's tool would be, and knows nothing of the
 notifier's code: an oslo.messaging notification listener on nova's
 exchange, topic ``<topic>.info``, that picks the notifier's events out by
 event type (the topic, ``versioned_notifications``, is also the one nova's
-own versioned notifications use when they are turned on). Each watcher
-reads a queue of its own (an oslo.messaging listener pool), so it sees
-every event sent while it runs and takes none away from another consumer;
-it deletes that queue when it stops, or RabbitMQ would keep filling it.
+own versioned notifications use). On RabbitMQ each watcher reads a queue
+of its own (an oslo.messaging listener pool), so it sees every event sent
+while it runs and takes none away from another consumer; it deletes that
+queue when it stops, or RabbitMQ would keep filling it.
 """
 
 import collections
 import json
+import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -33,9 +37,10 @@ from tools.minicloud import layout
 EVENT_TYPE = 'instance.host_status_change'
 
 # received: time.monotonic() when the listener got it; data: the payload's
-# nova_object.data (uuid, project_id, host_status, ...).
+# nova_object.data (uuid, project_id, host_status, ...); message_id: the
+# envelope's (the notifier sets it to the payload's event_id).
 Event = collections.namedtuple(
-    'Event', ['received', 'publisher_id', 'payload', 'data'])
+    'Event', ['received', 'publisher_id', 'payload', 'data', 'message_id'])
 
 
 class _Endpoint(object):
@@ -47,7 +52,8 @@ class _Endpoint(object):
 
     def info(self, ctxt, publisher_id, event_type, payload, metadata):
         self.sink(Event(time.monotonic(), publisher_id, payload,
-                        payload.get('nova_object.data', {})))
+                        payload.get('nova_object.data', {}),
+                        metadata.get('message_id')))
 
 
 class EventWatcher(object):
@@ -55,22 +61,36 @@ class EventWatcher(object):
 
     :param on_event: called with each :class:`Event`, in the listener's
         thread, besides keeping it.
+    :param url: the broker (the mini-cloud's RabbitMQ by default).
+    :param topic: the notifier's ``[host_status_notifier] topics``.
+    :param transport: an oslo.messaging transport to listen on instead of
+        *url* (oslo.messaging's fake transport is one per object).
+    :param exchange: nova's (``nova``); None for the transport's default.
     """
 
-    def __init__(self, on_event=None):
+    def __init__(self, on_event=None, url=configs.RABBIT,
+                 topic=layout.NOTIFIER_TOPIC, transport=None,
+                 exchange=layout.NOTIFICATION_EXCHANGE):
         self.on_event = on_event
-        self.pool = 'minicloud-events-%s' % uuid.uuid4().hex[:8]
+        self.url = url
         self._events = []
         self._changed = threading.Condition()
-        conf = cfg.ConfigOpts()
-        conf([], project='minicloud-events', default_config_files=[],
-             default_config_dirs=[])
-        self.transport = oslo_messaging.get_notification_transport(
-            conf, url=configs.RABBIT)
+        self._own_transport = transport is None
+        if transport is None:
+            conf = cfg.ConfigOpts()
+            conf([], project='minicloud-events', default_config_files=[],
+                 default_config_dirs=[])
+            transport = oslo_messaging.get_notification_transport(
+                conf, url=url)
+        self.transport = transport
+        # NOTE: a queue of its own on RabbitMQ; the fake transport's
+        # listeners each see every message anyway.
+        self.pool = None
+        if url.startswith('rabbit:') and self._own_transport:
+            self.pool = 'minicloud-events-%s' % uuid.uuid4().hex[:8]
         self.listener = oslo_messaging.get_notification_listener(
             self.transport,
-            [oslo_messaging.Target(topic=layout.NOTIFIER_TOPIC,
-                                   exchange=layout.NOTIFICATION_EXCHANGE)],
+            [oslo_messaging.Target(topic=topic, exchange=exchange)],
             [_Endpoint(self._add)], executor='threading', pool=self.pool)
 
     def start(self):
@@ -83,12 +103,15 @@ class EventWatcher(object):
         try:
             self.listener.stop()
             self.listener.wait()
-            self.transport.cleanup()
+            if self._own_transport:
+                self.transport.cleanup()
         finally:
-            # NOTE: kombu names oslo.messaging's rabbit:// scheme amqp://.
-            url = configs.RABBIT.replace('rabbit://', 'amqp://', 1)
-            with kombu.Connection(url) as conn:
-                conn.default_channel.queue_delete(self.pool)
+            if self.pool is not None:
+                # NOTE: kombu names oslo.messaging's rabbit:// scheme
+                # amqp://.
+                url = self.url.replace('rabbit://', 'amqp://', 1)
+                with kombu.Connection(url) as conn:
+                    conn.default_channel.queue_delete(self.pool)
 
     def _add(self, event):
         with self._changed:
@@ -104,6 +127,58 @@ class EventWatcher(object):
 
     def events(self, since=0):
         with self._changed:
+            return list(self._events[since:])
+
+    def clear(self):
+        with self._changed:
+            del self._events[:]
+
+    def of(self, uuids, new=None, since=0):
+        """The events of the servers *uuids* (to *new*, if given).
+
+        :returns: flat dicts: the payload's data with ``publisher_id``,
+            ``message_id`` and ``received`` added.
+        """
+        uuids = set(uuids)
+        return [dict(e.data, publisher_id=e.publisher_id,
+                     message_id=e.message_id, received=e.received)
+                for e in self.events(since) if e.data.get('uuid') in uuids
+                and (new is None or e.data.get('host_status') == new)]
+
+    def wait_all(self, uuids, new, timeout=10, since=0):
+        """Wait until every server in *uuids* got a ``-> new`` event.
+
+        :returns: the ``received`` time of the last of them (the first
+            event of each server counts).
+        :raises AssertionError: after *timeout* s, saying how many came.
+        """
+        wanted = set(uuids)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                first = {}
+                for e in self._events[since:]:
+                    uuid_ = e.data.get('uuid')
+                    if uuid_ in wanted and e.data.get('host_status') == new:
+                        first.setdefault(uuid_, e.received)
+                if len(first) == len(wanted):
+                    return max(first.values())
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError('%d of %d servers got %s within '
+                                         '%.0f s' % (len(first), len(wanted),
+                                                     new, timeout))
+                self._changed.wait(left)
+
+    def wait_count(self, count, since=0, timeout=10):
+        """Wait (bounded) until *count* events came; return them all."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self._events) - since < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
             return list(self._events[since:])
 
     def wait_for(self, match, since=0, timeout=10):
@@ -125,6 +200,67 @@ class EventWatcher(object):
                             timeout, [describe(e)
                                       for e in self._events[since:]]))
                 self._changed.wait(left)
+
+
+class ProcessWatcher(object):
+    """``python -m tools.minicloud.events --json`` in a process of its own.
+
+    A consumer on the bus as an operator's would be, away from this
+    process's 16 client threads (a listener thread among them was seen
+    to get its deliveries many seconds late).
+    """
+
+    def __init__(self):
+        env = dict(os.environ, PYTHONPATH=str(layout.REPO))
+        self.proc = subprocess.Popen(
+            [sys.executable, '-m', 'tools.minicloud.events', '--json'],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env, cwd=str(layout.REPO))
+        self._events = []
+        # It says "watching ..." once its queue is bound (after whatever
+        # warnings its imports print).
+        for line in self.proc.stderr:
+            if line.startswith('watching'):
+                break
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                payload = json.loads(line)
+            except ValueError:
+                continue
+            self._events.append(Event(
+                time.monotonic(), None, payload,
+                payload.get('nova_object.data', {}), None))
+
+    def events(self):
+        return list(self._events)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.reader.join(5)
+
+
+def wait_all(watcher, ids, old, new, timeout):
+    """Wait until every server of ``ids`` got an ``old`` -> ``new`` event.
+
+    :returns: True if they all did within ``timeout`` s.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = {e.data.get('uuid') for e in watcher.events()
+               if (e.data.get('old_host_status'),
+                   e.data.get('host_status')) == (old, new)}
+        if set(ids) <= got:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def describe(event):

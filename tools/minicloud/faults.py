@@ -12,11 +12,15 @@ does not; each has servers in both cells. Requests alternate between
 One fault at a time, each undone before the next, each phase at most 60 s:
 
 1. ``cell2-db``: cell2's MariaDB SIGKILLed, started again 20 s later;
-2. ``rabbitmq``: RabbitMQ restarted;
-3. ``api-db``: the API database's MariaDB restarted;
-4. ``api-workers``: nova-api's uWSGI workers SIGKILLed one by one (the
+2. ``cell2-db-hung``: cell2's MariaDB SIGSTOPped for over 2 minutes, then
+   SIGCONTed (hung_cell.py: what it records beside the tallies); and
+   ``cell2-db-hung-read-timeout``, not run by default: the same with
+   PyMySQL's read_timeout in cell2's URL;
+3. ``rabbitmq``: RabbitMQ restarted;
+4. ``api-db``: the API database's MariaDB restarted;
+5. ``api-workers``: nova-api's uWSGI workers SIGKILLed one by one (the
    master respawns them), in both nova-apis at once;
-5. ``notifier``: host-status-notifier SIGKILLed and started again while a
+6. ``notifier``: host-status-notifier SIGKILLed and started again while a
    host of each cell is forced down, and again as they come back up; the
    notifier's events are read from the bus as a consumer reads them.
 
@@ -43,6 +47,7 @@ import time
 from tools.minicloud import cell2
 from tools.minicloud import client
 from tools.minicloud import events
+from tools.minicloud import hung_cell
 from tools.minicloud import layout
 from tools.minicloud import memory
 from tools.minicloud import policy
@@ -103,11 +108,25 @@ class Phase(object):
         self.name = name
         self.tallies = {arm: verdicts.Tally() for arm in URLS}
         self.start = time.monotonic()
+        # A phase ends by PHASE_MAX unless its fault says otherwise.
+        self.max = PHASE_MAX
+        # Called once both arms have settled after the fault; and whatever
+        # happens, once its replies are in.
+        self.settled_hooks = []
+        self.cleanups = []
         self.marks = {}
         self.notes = {}
         self.differences = []
         self.inflight = 0
         self.lock = threading.Lock()
+
+    def restart(self):
+        """Count from now on only: what came before was the set-up."""
+        with self.lock:
+            self.tallies = {arm: verdicts.Tally() for arm in URLS}
+            self.start = time.monotonic()
+            self.marks = {}
+            self.differences = []
 
     def begin(self):
         with self.lock:
@@ -208,7 +227,7 @@ def settle(phase, since):
     Settled: at least SETTLED s after ``since``, and for each arm at least
     CLIENTS replies sent after its last abnormal one, all of them normal.
     """
-    while time.monotonic() - phase.start < PHASE_MAX:
+    while time.monotonic() - phase.start < phase.max:
         time.sleep(0.5)
         if time.monotonic() - since < SETTLED:
             continue
@@ -271,7 +290,7 @@ def fault_notifier(phase, ctx):
     hosts = (layout.CELL1_HOSTS[0], layout.CELL2_HOSTS[0])
     on_hosts = [s.id for s in admin.compute.servers(all_projects=True)
                 if s.compute_host in hosts]
-    watcher = Watcher()
+    watcher = events.ProcessWatcher()
     try:
         time.sleep(BASELINE / 2)
         phase.mark('fault')
@@ -283,7 +302,7 @@ def fault_notifier(phase, ctx):
         time.sleep(3)
         services.start(layout.NOTIFIER)
         phase.mark('notifier started')
-        _wait_events(watcher, on_hosts, 'UP', 'DOWN')
+        events.wait_all(watcher, on_hosts, 'UP', 'DOWN', EVENT_WAIT)
         for host in hosts:
             scenario.set_forced_down(admin, host, False)
         procs.kill(layout.NOTIFIER)
@@ -291,7 +310,7 @@ def fault_notifier(phase, ctx):
         time.sleep(3)
         services.start(layout.NOTIFIER)
         phase.mark('undone')
-        _wait_events(watcher, on_hosts, 'DOWN', 'UP')
+        events.wait_all(watcher, on_hosts, 'DOWN', 'UP', EVENT_WAIT)
         time.sleep(QUIET)
     finally:
         received = watcher.events()
@@ -314,69 +333,18 @@ def fault_notifier(phase, ctx):
     })
 
 
-class Watcher(object):
-    """``python -m tools.minicloud.events --json`` in a process of its own.
-
-    A consumer on the bus as an operator's would be, away from this
-    process's 16 client threads (a listener thread among them was seen
-    to get its deliveries many seconds late).
-    """
-
-    def __init__(self):
-        env = dict(os.environ, PYTHONPATH=str(layout.REPO))
-        self.proc = subprocess.Popen(
-            [sys.executable, '-m', 'tools.minicloud.events', '--json'],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=env, cwd=str(layout.REPO))
-        self._events = []
-        # It says "watching ..." once its queue is bound (after whatever
-        # warnings its imports print).
-        for line in self.proc.stderr:
-            if line.startswith('watching'):
-                break
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            try:
-                payload = json.loads(line)
-            except ValueError:
-                continue
-            self._events.append(events.Event(
-                time.monotonic(), None, payload,
-                payload.get('nova_object.data', {})))
-
-    def events(self):
-        return list(self._events)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.reader.join(5)
-
-
-def _wait_events(watcher, ids, old, new):
-    deadline = time.monotonic() + EVENT_WAIT
-    while time.monotonic() < deadline:
-        got = {e.data.get('uuid') for e in watcher.events()
-               if (e.data.get('old_host_status'),
-                   e.data.get('host_status')) == (old, new)}
-        if set(ids) <= got:
-            return
-        time.sleep(0.2)
-
-
 FAULTS = collections.OrderedDict([
     ('cell2-db', fault_cell2_db),
+    ('cell2-db-hung', hung_cell.fault),
+    ('cell2-db-hung-read-timeout', hung_cell.fault_with_read_timeout),
     ('rabbitmq', _restart('rabbitmq-server')),
     ('api-db', _restart('mariadb')),
     ('api-workers', fault_api_workers),
     ('notifier', fault_notifier),
 ])
+# The read-timeout variant reconfigures cell2 and restarts the nova-apis:
+# asked for by name only.
+DEFAULT_FAULTS = [n for n in FAULTS if n != 'cell2-db-hung-read-timeout']
 
 
 def run_phase(load, name, ctx):
@@ -386,10 +354,14 @@ def run_phase(load, name, ctx):
     try:
         FAULTS[name](phase, ctx)
         settle(phase, phase.marks.get('undone', phase.start))
+        for hook in phase.settled_hooks:
+            hook()
     finally:
         phase.marks['end'] = time.monotonic()
         load.phase = None
         phase.drain()
+        for cleanup in phase.cleanups:
+            cleanup()
     heal(ctx)
     return phase
 
@@ -460,7 +432,7 @@ def summarize(phase):
                'differs': dict(t.differs) if arm == OURS else None,
                'leaks': t.leaks, 'lost': dict(t.lost),
                'recovery s': round(t.recovery(undone), 2)}
-        if phase.name == 'cell2-db':
+        if phase.name.startswith('cell2-db'):
             row['cell1 lost while cell2 down'] = t.lost_between(
                 fault, undone, 'cell1')
         row['p50 s'], row['p99 s'] = t.percentiles(50, 99)
@@ -477,7 +449,7 @@ def print_table(summaries):
     say('%d clients, GET /servers/detail and /servers/{id} at %s, each '
         'request to both arms; owner may see host_status, stranger may not'
         % (CLIENTS, MICROVERSION))
-    head = '%-12s %-15s %8s  %-22s %7s %5s %5s %9s %6s %6s' % (
+    head = '%-26s %-15s %8s  %-22s %7s %5s %5s %9s %6s %6s' % (
         'fault', 'arm', 'requests', 'errors by status', 'differs', 'leaks',
         'lost', 'recover s', 'p50 s', 'p99 s')
     say(head)
@@ -490,13 +462,13 @@ def print_table(summaries):
                            sum(row['lost'].values()))
             differs = '-' if row['differs'] is None else sum(
                 row['differs'].values())
-            say('%-12s %-15s %8d  %-22s %7s %5d %5d %9.1f %6.2f %6.2f' % (
+            say('%-26s %-15s %8d  %-22s %7s %5d %5d %9.1f %6.2f %6.2f' % (
                 s['phase'], arm, row['requests'], errors, differs,
                 row['leaks'], lost, row['recovery s'], row['p50 s'],
                 row['p99 s']))
         if s['notifier']:
-            say('%-12s notifier: %s' % ('', ', '.join(
-                '%s %d' % kv for kv in s['notifier'].items())))
+            say('%-26s notes: %s' % ('', ', '.join(
+                '%s %s' % kv for kv in s['notifier'].items())))
     say()
     say('lost: whole records without host_status for the owner (cell2-db: '
         'cell1 records while cell2 was down); differs: pairs where the '
@@ -507,9 +479,10 @@ def print_table(summaries):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('what', nargs='*', default=list(FAULTS),
-                   help='faults to run (default: all, in order), or '
-                        '"memory N"')
+    p.add_argument('what', nargs='*', default=DEFAULT_FAULTS,
+                   help='faults to run (default: all but %s, in order), '
+                        'or "memory N"' % ', '.join(
+                            n for n in FAULTS if n not in DEFAULT_FAULTS))
     p.add_argument('--seconds', type=int, default=6000,
                    help='memory N: stop after this long, with the samples '
                         'taken so far')

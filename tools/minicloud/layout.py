@@ -94,6 +94,18 @@ NOVA_POLICY = NOVA_ETC / 'policy.yaml'
 # section says a consumer finds them.
 NOTIFIER = 'host-status-notifier'
 NOTIFIER_CONF = NOVA_ETC / 'host-status-notifier.conf'
+# Added last by services.start(..., notifications=False).
+NOTIFIER_NO_NOTIFICATIONS_CONF = NOVA_ETC / (
+    'host-status-notifier.without-notifications.conf')
+# The RabbitMQ policies an operator sets (doc/source/admin/notifier.rst):
+# nova's versioned notifications queue bounded when nobody else reads it,
+# and the notifiers' own queues dropped an hour after their instance went.
+RABBIT_POLICIES = (
+    ('versioned-notifications', r'^versioned_notifications\.',
+     '{"max-length": 10000, "overflow": "drop-head"}'),
+    ('host-status-notifier', r'^host-status-notifier\.',
+     '{"expires": 3600000, "max-length": 100000, "overflow": "drop-head"}'),
+)
 NOTIFIER_STATE = DATA / 'host-status-notifier' / 'state.json'
 NOTIFIER_TOPIC = 'versioned_notifications'
 NOTIFICATION_EXCHANGE = 'nova'

@@ -96,6 +96,18 @@ def start():
         _run(['service', 'rabbitmq-server', 'start'],
              stdout=subprocess.DEVNULL)
     waiting.wait_until(_rabbit_up, 120, 'RabbitMQ up', interval=1)
+    set_policies('/')
+
+
+def set_policies(vhost):
+    """The operator's RabbitMQ policies on *vhost* (layout.RABBIT_POLICIES).
+
+    Setting a policy that is already set is a no-op for RabbitMQ.
+    """
+    for name, pattern, definition in layout.RABBIT_POLICIES:
+        _run(['rabbitmqctl', '-q', 'set_policy', '-p', vhost,
+              '--apply-to', 'queues', name, pattern, definition],
+             stdout=subprocess.DEVNULL)
 
 
 def create_databases():

@@ -1,7 +1,7 @@
-"""nova's functional fixtures (two cells, real compute services) plus a
-consumer on oslo.messaging's fake transport, for the notifier's tests."""
+"""nova's functional fixtures (two cells, real compute services) plus the
+operator's consumer on oslo.messaging's fake transport, for the notifier's
+tests."""
 
-import threading
 import time
 
 import nova.tests.functional  # noqa: F401  (first: nova's patching)
@@ -17,43 +17,11 @@ from oslo_utils import timeutils
 
 from host_status_ext.notifier import conf as notifier_conf
 from host_status_ext.notifier import factory
-from host_status_ext.notifier import objects as notifier_objects
 from tests.functional import logcapture
+from tools.minicloud import events
 
 CONF = test.CONF
 TOPIC = 'versioned_notifications'
-
-
-class Consumer(object):
-    """A notification listener: what an owner's event alarm would see."""
-
-    def __init__(self):
-        self.events = []
-        self._cond = threading.Condition()
-
-    def info(self, ctxt, publisher_id, event_type, payload, metadata):
-        if event_type == notifier_objects.EVENT_TYPE:
-            with self._cond:
-                self.events.append((publisher_id, payload, time.monotonic()))
-                self._cond.notify_all()
-
-    def wait_for(self, count, timeout=10.0):
-        """Wait (bounded) until *count* events arrived; return them all."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while len(self.events) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._cond.wait(left)
-            return list(self.events)
-
-    def payloads(self):
-        return [p['nova_object.data'] for _, p, _ in self.events]
-
-    def clear(self):
-        with self._cond:
-            del self.events[:]
 
 
 class NotifierTestCase(test.TestCase):
@@ -85,19 +53,18 @@ class NotifierTestCase(test.TestCase):
         self.transport = oslo_messaging.get_notification_transport(
             CONF, url='fake:/')
         self.addCleanup(self.transport.cleanup)
-        self.consumer = Consumer()
-        self.listener = oslo_messaging.get_notification_listener(
-            self.transport, [oslo_messaging.Target(topic=TOPIC)],
-            [self.consumer], executor='threading')
-        self.listener.start()
-        self.addCleanup(self._stop_listener)
+        self.consumer = self.watch(TOPIC)
         self.flags(driver='messagingv2', topics=[TOPIC],
                    group='host_status_notifier')
         self.sender = factory.make_sender(CONF, self.transport)
 
-    def _stop_listener(self):
-        self.listener.stop()
-        self.listener.wait()
+    def watch(self, topic):
+        """The events on *topic* of the fake transport, from now on."""
+        watcher = events.EventWatcher(url='fake:/', topic=topic,
+                                      transport=self.transport,
+                                      exchange=None).start()
+        self.addCleanup(watcher.stop)
+        return watcher
 
     def new_manager(self):
         """A fresh notifier, as after a restart: it only has the state file."""
@@ -145,7 +112,7 @@ class NotifierTestCase(test.TestCase):
     def events_by_server(self):
         """``{uuid: [(old, new), ...]}`` of what the consumer received."""
         seen = {}
-        for data in self.consumer.payloads():
+        for data in [e.data for e in self.consumer.events()]:
             seen.setdefault(data['uuid'], []).append(
                 (data['old_host_status'], data['host_status']))
         return seen

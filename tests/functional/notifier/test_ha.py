@@ -16,11 +16,17 @@ import fixtures
 import testtools
 
 from host_status_ext.notifier import coordination
-from host_status_ext.notifier import faults
-from tests.functional.notifier import processes
+from tests import notifier_processes as processes
+from tools.minicloud import events
 
 TAKEOVER = 2          # takeover_timeout of the notifiers under test
 EVENT_TIMEOUT = 30    # bounds a wait for events (takeover included)
+HA_BINARIES = ('redis-server', 'etcd', 'rabbitmq-server')
+
+
+def in_ci():
+    """Whether this run is CI's (``CI=true``, as CI systems set it)."""
+    return os.environ.get('CI', '').lower() in ('true', '1', 'yes')
 
 
 class HATestCase(testtools.TestCase):
@@ -31,12 +37,17 @@ class HATestCase(testtools.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # NOTE: .ci/run installs them; a developer's machine may lack them.
-        for binary in ('redis-server', 'etcd', 'rabbitmq-server'):
-            if not shutil.which(binary):
-                raise unittest.SkipTest('%s is not installed (Debian: '
-                                        'redis-server, etcd-server, '
-                                        'rabbitmq-server)' % binary)
+        # NOTE: .ci/run installs them; a developer's machine may lack them,
+        # and skips. In CI (CI=true) a missing one fails the run: a skip
+        # there would hide the whole suite behind "0 failed".
+        missing = [binary for binary in HA_BINARIES
+                   if not shutil.which(binary)]
+        if missing:
+            reason = ('%s not installed (Debian: redis-server, etcd-server, '
+                      'rabbitmq-server)' % ', '.join(missing))
+            if in_ci():
+                raise AssertionError('CI=true and ' + reason)
+            raise unittest.SkipTest(reason)
         cls.rabbit = processes.RabbitNode()
         cls.rabbit.setUp()
 
@@ -54,8 +65,13 @@ class HATestCase(testtools.TestCase):
         self.state_url = 'sqlite:///%s' % os.path.join(self.workdir,
                                                        'state.db')
         self.state = processes.StateDB(self.state_url)
-        self.consumer = processes.Consumer(self.rabbit.url).start()
+        self.consumer = events.EventWatcher(url=self.rabbit.url,
+                                            topic=processes.TOPIC).start()
         self.addCleanup(self.consumer.stop)
+        # nova-api's service.update after each write, as in a cloud with
+        # nova's versioned notifications on.
+        self.cloud.announcer = processes.Announcer(self.rabbit.url)
+        self.addCleanup(self.cloud.announcer.cleanup)
         self.notifiers = []
         self.addCleanup(self._stop_notifiers)
 
@@ -238,8 +254,10 @@ class TestPausedWithEtcd(TestPaused):
 class TestBrokerDown(HATestCase):
     """RabbitMQ stopped while changes happen in both cells."""
 
-    def test_changes_stay_pending_while_polls_go_on_and_are_sent_after(self):
-        n = self.start('a')
+    def test_changes_stay_pending_while_reads_go_on_and_are_sent_after(self):
+        # NOTE: nova's notifications of these changes are lost with the
+        # broker: the full read finds them.
+        n = self.start('a', full_read_interval=1)
         self.wait_settled({'a'})
         self.rabbit.stop()
         try:
@@ -266,7 +284,7 @@ class TestBrokerDown(HATestCase):
                     'DOWN', self.state.host(self.cloud.cells[cell_name],
                                             host)[1])
             self.assertTrue(n.alive())
-            self.assertIn('it stays pending', n.log_text())
+            self.assertIn('stay pending', n.log_text())
         finally:
             self.rabbit.start()
         servers = (self.cloud.servers['cell1-host0'] +
@@ -279,19 +297,6 @@ class TestBrokerDown(HATestCase):
             self.assertLessEqual(
                 stopped.replace(microsecond=0).isoformat(),
                 e['changed_at'].rstrip('Z'))
-
-
-class TestFaultPoints(testtools.TestCase):
-
-    def test_every_point_is_reached_by_the_code(self):
-        import host_status_ext.notifier as pkg
-        source = ''
-        for name in ('emitter.py', 'manager.py'):
-            with open(os.path.join(os.path.dirname(pkg.__file__),
-                                   name)) as f:
-                source += f.read()
-        for point in faults.POINTS:
-            self.assertIn("faults.reached('%s')" % point, source)
 
 
 class TestCoordinator(testtools.TestCase):

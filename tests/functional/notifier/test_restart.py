@@ -8,6 +8,7 @@ import time
 from host_status_ext.notifier import service
 from host_status_ext import status
 from tests.functional.notifier import base
+from tests.notifier_drive import read_all
 
 
 class FailingSender(object):
@@ -36,14 +37,14 @@ class TestRestart(base.NotifierTestCase):
             'host3': self.create_servers('host3', 2),
         }
         # A first notifier records the starting point, then "stops".
-        self.assertEqual([], self.new_manager().tick())
+        self.assertEqual([], read_all(self.new_manager()))
 
     def test_change_while_down_is_emitted_at_start(self):
         self.update_service('host1', forced_down=True)
         self.update_service('host3', disabled=True)
         manager = self.new_manager()
-        manager.tick()
-        self.consumer.wait_for(5)
+        read_all(manager)
+        self.consumer.wait_count(5)
         self.settle()
         expected = {u: [(status.UP, status.DOWN)]
                     for u in self.servers['host1']}
@@ -51,15 +52,15 @@ class TestRestart(base.NotifierTestCase):
                          for u in self.servers['host3']})
         self.assertEqual(expected, self.events_by_server())
         # Steady state after the catch-up, and after another restart: silent.
-        self.assertEqual([], manager.tick())
-        self.assertEqual([], self.new_manager().tick())
+        self.assertEqual([], read_all(manager))
+        self.assertEqual([], read_all(self.new_manager()))
         self.settle()
         self.assertEqual(expected, self.events_by_server())
 
     def test_heartbeat_lost_while_down(self):
         self.lose_heartbeat('host3')
-        self.new_manager().tick()
-        self.consumer.wait_for(2)
+        read_all(self.new_manager())
+        self.consumer.wait_count(2)
         self.settle()
         self.assertEqual({u: [(status.UP, status.UNKNOWN)]
                           for u in self.servers['host3']},
@@ -68,33 +69,33 @@ class TestRestart(base.NotifierTestCase):
     def test_change_undone_while_down_is_not_emitted(self):
         self.update_service('host1', forced_down=True)
         self.update_service('host1', forced_down=False)
-        self.assertEqual([], self.new_manager().tick())
+        self.assertEqual([], read_all(self.new_manager()))
         self.settle()
-        self.assertEqual([], self.consumer.events)
+        self.assertEqual([], self.consumer.events())
 
     def test_crash_in_the_middle_of_a_host_loses_nothing(self):
         self.update_service('host1', forced_down=True)
         crashing = base.factory.make_manager(
             base.CONF, FailingSender(self.sender, survive=1))
-        crashing.tick()  # the failure is logged; host1 is not recorded
-        self.consumer.wait_for(1)
+        read_all(crashing)  # the failure is logged; host1 is not recorded
+        self.consumer.wait_count(1)
         self.settle()
-        self.assertEqual(1, len(self.consumer.events))
+        self.assertEqual(1, len(self.consumer.events()))
         # The restarted notifier sends the whole change again: every server
         # is told at least once (the one told before the crash, twice).
-        self.new_manager().tick()
-        self.consumer.wait_for(4)
+        read_all(self.new_manager())
+        self.consumer.wait_count(4)
         self.settle()
         seen = self.events_by_server()
         self.assertEqual(set(self.servers['host1']), set(seen))
         for uuid in self.servers['host1']:
             self.assertIn((status.UP, status.DOWN), seen[uuid])
-        self.assertEqual(4, len(self.consumer.events))
+        self.assertEqual(4, len(self.consumer.events()))
         # The copy sent twice carries the same event id both times.
-        ids = [d['event_id'] for d in self.consumer.payloads()]
+        ids = [e.data['event_id'] for e in self.consumer.events()]
         self.assertEqual(3, len(set(ids)))
         # ... and then the change is recorded: nothing more.
-        self.assertEqual([], self.new_manager().tick())
+        self.assertEqual([], read_all(self.new_manager()))
 
 
 class TestServiceLoop(base.NotifierTestCase):
@@ -105,6 +106,9 @@ class TestServiceLoop(base.NotifierTestCase):
         self.servers = self.create_servers('host3', 3)
 
     def start_notifier(self):
+        # NOTE: nova's fixtures keep its notifications in memory: the
+        # changes are found by the full read.
+        self.flags(full_read_interval=1, group='host_status_notifier')
         svc = service.HostStatusNotifierService(self.new_manager(), 0.1)
         svc.start()
         self.addCleanup(svc.stop)
@@ -122,12 +126,12 @@ class TestServiceLoop(base.NotifierTestCase):
         svc = self.start_notifier()
         self.wait_for_state_file()
         self.update_service('host3', forced_down=True)
-        self.assertEqual(3, len(self.consumer.wait_for(3)))
+        self.assertEqual(3, len(self.consumer.wait_count(3)))
         svc.stop()
         # While stopped, host3 comes back up.
         self.update_service('host3', forced_down=False)
         self.start_notifier()
-        self.assertEqual(6, len(self.consumer.wait_for(6)))
+        self.assertEqual(6, len(self.consumer.wait_count(6)))
         time.sleep(0.5)  # a few more polls: nothing new
         seen = self.events_by_server()
         self.assertEqual({u: [(status.UP, status.DOWN),

@@ -8,6 +8,7 @@ from nova import utils
 
 from host_status_ext import status
 from tests.functional.notifier import base
+from tests.notifier_drive import read_all
 
 
 class TestTransitions(base.NotifierTestCase):
@@ -20,13 +21,13 @@ class TestTransitions(base.NotifierTestCase):
             'host3': self.create_servers('host3', 4),
         }
         self.manager = self.new_manager()
-        # The first poll without a state file is the baseline: silent.
-        self.assertEqual([], self.manager.tick())
+        # The first read without a state file is the baseline: silent.
+        self.assertEqual([], read_all(self.manager))
 
     def tick_and_collect(self, expected_count):
         self.consumer.clear()
-        emitted = self.manager.tick()
-        self.consumer.wait_for(expected_count)
+        emitted = read_all(self.manager)
+        self.consumer.wait_count(expected_count)
         self.settle()
         return emitted
 
@@ -80,9 +81,9 @@ class TestTransitions(base.NotifierTestCase):
     def test_no_events_when_nothing_changes(self):
         mtime = self._state_mtime()
         for _ in range(5):
-            self.assertEqual([], self.manager.tick())
+            self.assertEqual([], read_all(self.manager))
         self.settle()
-        self.assertEqual([], self.consumer.events)
+        self.assertEqual([], self.consumer.events())
         # Steady state does not even rewrite the state file.
         self.assertEqual(mtime, self._state_mtime())
 
@@ -90,14 +91,15 @@ class TestTransitions(base.NotifierTestCase):
         self.update_service('host1', forced_down=True)
         self.tick_and_collect(3)
         for _ in range(3):
-            self.assertEqual([], self.manager.tick())
+            self.assertEqual([], read_all(self.manager))
         self.settle()
         self.assertEventsExactly(['host1'], status.UP, status.DOWN)
 
     def test_payload(self):
         self.update_service('host3', disabled=True)
         self.tick_and_collect(4)
-        publisher_id, payload, _ = self.consumer.events[0]
+        event = self.consumer.events()[0]
+        publisher_id, payload = event.publisher_id, event.payload
         self.assertEqual('host-status-notifier:notifier-test', publisher_id)
         self.assertEqual('HostStatusChangePayload',
                          payload['nova_object.name'])

@@ -2,7 +2,9 @@
 
 import configparser
 import os
+from unittest import mock
 
+from nova.conf import database as nova_database
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 import testtools
@@ -22,15 +24,34 @@ class TestConf(testtools.TestCase):
         conf.register_opts(self.conf.conf)
 
     def test_list_opts(self):
-        [(group, opts)] = conf.list_opts()
+        [(group, opts), (database, database_opts)] = conf.list_opts()
         self.assertEqual('host_status_notifier', group.name)
         self.assertEqual(
-            ['poll_interval', 'cell_timeout', 'cell_refresh_interval',
+            ['poll_interval', 'full_read_interval', 'cell_timeout',
+             'cell_refresh_interval',
              'state_file', 'send_workers', 'driver', 'topics',
              'owner_topics', 'owner_roles', 'coordination_url',
-             'takeover_timeout', 'connection', 'send_retry', 'send_timeout',
+             'takeover_timeout', 'send_retry', 'send_timeout',
              'publisher_host'],
             [o.name for o in opts])
+        # oslo.db's own options, in a group of the notifier's own.
+        self.assertEqual('host_status_notifier_database', database.name)
+        names = [o.name for o in database_opts]
+        for name in ('connection', 'max_pool_size',
+                     'connection_recycle_time', 'max_retries'):
+            self.assertIn(name, names)
+
+    def test_the_database_group_reads_no_name_of_nova(self):
+        # nova.conf's [DEFAULT] sql_connection, or [database] connection,
+        # are nova's; the notifier's database is only its own group, or
+        # the name it had before.
+        nova_database.register_opts(self.conf.conf)
+        self.conf.config(connection='mysql://nova', group='database')
+        self.conf.config(connection='mysql://nova_api', group='api_database')
+        self.assertEqual((None, mock.ANY), conf.database(self.conf.conf))
+        self.conf.config(connection='sqlite://',
+                         group='host_status_notifier_database')
+        self.assertEqual('sqlite://', conf.database(self.conf.conf)[0])
 
     def test_publisher_id(self):
         self.conf.config(publisher_host='box', group='host_status_notifier')

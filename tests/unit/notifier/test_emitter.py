@@ -12,6 +12,7 @@ from host_status_ext.notifier import emitter
 from host_status_ext.notifier import servers
 from host_status_ext.notifier import state
 
+CELL = mock.Mock(uuid='c1')
 CHANGE = state.Pending('UP', 'DOWN', '2026-11-26T05:00:00.123456Z')
 SERVERS = [servers.Server('00000000-0000-0000-0000-%012d' % i,
                           'project-%d' % (i % 3), 'user')
@@ -51,7 +52,7 @@ class TestEmitter(testtools.TestCase):
 
     def emit(self, sender, workers, timeout=5.0, e=None):
         e = e or emitter.Emitter(sender, 'pub:x', workers, timeout)
-        return e.emit_host_change(mock.sentinel.ctxt, mock.sentinel.cell,
+        return e.emit_host_change(mock.sentinel.ctxt, CELL,
                                   'h1', CHANGE)
 
     def test_one_notification_per_server_sequential_and_parallel(self):
@@ -134,4 +135,4 @@ class TestDeadlineIsOnProgress(testtools.TestCase):
         sender = SlowSender(0.05)
         e = emitter.Emitter(sender, 'pub:x', 1, 0.5)
         self.assertEqual(20, e.emit_host_change(
-            mock.sentinel.ctxt, mock.sentinel.cell, 'h1', CHANGE))
+            mock.sentinel.ctxt, CELL, 'h1', CHANGE))

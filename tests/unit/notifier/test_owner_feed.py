@@ -149,7 +149,7 @@ class TestEmitterWithOwnerFeed(testtools.TestCase):
         feed = owner_feed.OwnerFeed(self.owners, gate=gate)
         return emitter.Emitter(self.operator, 'pub:x', workers,
                                owner_feed=feed).emit_host_change(
-            mock.sentinel.ctxt, mock.sentinel.cell, 'h1',
+            mock.sentinel.ctxt, mock.Mock(uuid='c1'), 'h1',
             state.Pending(status.UP, status.DOWN, WHEN))
 
     def test_every_server_to_the_operator_the_allowed_to_the_owners(self):
