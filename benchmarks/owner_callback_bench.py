@@ -5,8 +5,9 @@ benchmarks/owner_callback_bench.py`` against a running mini-cloud, from the
 repository's top) measures the whole path of an owner's callback on real
 services: the operator's force-down call (``PUT /v2.1/os-services/{id}``,
 microversion 2.53, ``{"forced_down": true}``) returns -> host-status-notifier
-is woken by nova's service.update and sends the owner-facing events -> ceilometer's
-notification agent -> aodh-listener fires the alarms -> aodh-notifier ->
+is woken by nova's service.update and sends the owner-facing events ->
+ceilometer's notification agent -> aodh-listener fires the alarms ->
+aodh-notifier ->
 POST on the owner's webhook (``tools.minicloud.webhook``, which records the
 arrival time of each POST).
 
