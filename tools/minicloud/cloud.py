@@ -91,7 +91,7 @@ def up(plugin=True):
     mark('computes registered')
     procs.wait_for(services.notifier_ready, 'host-status-notifiers',
                    API_TIMEOUT, watch=list(layout.NOTIFIERS) + [layout.REDIS])
-    mark('notifiers poll')
+    mark('notifiers read the cells')
     procs.wait_for(services.telemetry_ready, 'ceilometer, aodh, webhook',
                    API_TIMEOUT, interval=1,
                    watch=list(layout.TELEMETRY_SERVICES) + [layout.WEBHOOK])

@@ -156,9 +156,9 @@ def redis_ready():
 
 
 def notifier_ready():
-    """True once every notifier runs and cell1 has an owner that polled it.
+    """True once every notifier runs and cell1 has an owner that read it.
 
-    The owner's first poll of a cell records its starting point in the
+    The owner's first read of a cell records its starting point in the
     notifiers' database (cheap to ask with the mysql CLI).
     """
     if not all(procs.pid(n) for n in layout.NOTIFIERS):
