@@ -5,8 +5,9 @@ benchmarks/owner_callback_bench.py`` against a running mini-cloud, from the
 repository's top) measures the whole path of an owner's callback on real
 services: the operator's force-down call (``PUT /v2.1/os-services/{id}``,
 microversion 2.53, ``{"forced_down": true}``) returns -> host-status-notifier
-sees it at its next poll and sends the owner-facing events -> ceilometer's
-notification agent -> aodh-listener fires the alarms -> aodh-notifier ->
+is woken by nova's service.update and sends the owner-facing events ->
+ceilometer's notification agent -> aodh-listener fires the alarms ->
+aodh-notifier ->
 POST on the owner's webhook (``tools.minicloud.webhook``, which records the
 arrival time of each POST).
 
@@ -14,7 +15,7 @@ One alarm per server (the layout OPNFV Doctor measured: an alarm per VM),
 each with its own webhook path. For a host with N servers, a run is the
 time from the call returning to the last of the N POSTs. Runs are spaced by
 a random sleep, so that they do not all land at the same point of the
-notifier's 0.25 s poll. The UNKNOWN runs kill the host's nova-compute and
+notifier's upkeep (0.25 s). The UNKNOWN runs kill the host's nova-compute and
 time the POST with UNKNOWN from the kill, beside ``service_down_time``.
 
 Where the time goes, for every POST, from the services' own clocks: the

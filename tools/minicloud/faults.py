@@ -509,6 +509,10 @@ def main(argv=None):
         for name in args.what:
             phase = run_phase(load, name, ctx)
             summaries.append(summarize(phase))
+            # NOTE: each phase's figures as soon as it ends, so that a
+            # later phase that breaks loses only its own.
+            print_table(summaries[-1:])
+            REPORT.write_text(json.dumps(summaries, indent=1))
             with open(DIFFERENCES, 'a') as f:
                 for d in phase.differences:
                     f.write(json.dumps(d) + '\n')

@@ -31,6 +31,7 @@ import time
 from tools.minicloud import cell2
 from tools.minicloud import client
 from tools.minicloud import cloud
+from tools.minicloud import configs
 from tools.minicloud import events
 from tools.minicloud import layout
 from tools.minicloud import procs
@@ -159,7 +160,8 @@ def change(watcher, host, ids, notes, key, steps):
         started = time.monotonic()
         act(host)
         steps.append((started, ids, old, new))
-        came = events.wait_all(watcher, ids, old, new, EVENT_WAIT)
+        came = events.wait_all(watcher, ids, old, new, EVENT_WAIT,
+                               since=started)
         notes['%s %s s' % (key, step)] = (
             round(time.monotonic() - started, 1) if came else None)
 
@@ -182,6 +184,9 @@ def set_cell2_url(read_timeout=None):
     subprocess.run([layout.venv_bin('nova-manage'), '--config-file',
                     str(layout.NOVA_ETC / 'nova.conf'), 'cell_v2',
                     'update_cell', '--cell_uuid', cell_uuid,
+                    # NOTE: without it nova-manage compares the default
+                    # transport URL, cell1's, and refuses (exit 3).
+                    '--transport-url', configs.CELL2_RABBIT,
                     '--database_connection', url], check=True,
                    capture_output=True)
     cloud.restart_api(plugin=True)
