@@ -14,12 +14,14 @@ import sys
 # is imported: it comes first.
 import api_harness  # noqa: F401
 import listing_bench
+import overhead_bench
 import profile_bench
 import retention_bench
 import show_bench
 
 QUESTIONS = {'listing': listing_bench.main, 'show': show_bench.main}
-TOOLS = {'profile': profile_bench.main, 'retained': retention_bench.main}
+TOOLS = {'profile': profile_bench.main, 'retained': retention_bench.main,
+         'overhead': overhead_bench.main}
 
 
 def main(argv=None):

@@ -56,7 +56,19 @@ CONF = cfg.CONF
 
 NATIVE, PLUGIN, FLOOR, NATIVE_AA = 'native', 'plugin', 'floor', 'native-AA'
 ARMS = (NATIVE, PLUGIN, FLOOR, NATIVE_AA)
-NATIVE_OFF = {NATIVE: False, PLUGIN: True, FLOOR: True, NATIVE_AA: False}
+#: Whether nova's own host_status is off in each arm. The plugin arm's is
+#: the run's choice (``--plugin-native``): on, as nova 34 ships (the
+#: filter's fast path), or off (its full path).
+NATIVE_OFF = {NATIVE: False, PLUGIN: False, FLOOR: True, NATIVE_AA: False}
+
+#: What the compute hosts are, host after host, in each layout: ``mixed``
+#: has one in ten of each state but up, ``both`` being a service both
+#: forced down and disabled (nova says DOWN, the specification
+#: MAINTENANCE); ``none-down`` has no host forced down.
+HOST_LAYOUTS = {
+    'mixed': ('up',) * 6 + ('disabled', 'forced_down', 'both', 'unknown'),
+    'none-down': ('up',) * 8 + ('disabled', 'unknown'),
+}
 
 N_CELLS = 2
 ADMIN_PROJECT = 'bench-admin-project'
@@ -159,8 +171,9 @@ class Deployment(fixtures.Fixture):
 
     def __init__(self, n_servers, n_hosts, n_projects, native_ini,
                  plugin_ini, response_validation='ignore',
-                 sqlite_pool='queue'):
+                 sqlite_pool='queue', layout='mixed'):
         super(Deployment, self).__init__()
+        self.layout = HOST_LAYOUTS[layout]
         self.response_validation = response_validation
         self.sqlite_pool = sqlite_pool
         self.n_servers = n_servers
@@ -249,11 +262,10 @@ class Deployment(fixtures.Fixture):
             'get_instances_security_groups_bindings', fake_sg_bindings))
 
     def _host_state(self, index):
-        """Which state host *index* is in: mostly up, some of each other."""
+        """Which state host *index* is in: see :data:`HOST_LAYOUTS`."""
         if self.n_hosts == 1:
             return 'up'
-        return ('up', 'up', 'up', 'up', 'up', 'up', 'up',
-                'disabled', 'forced_down', 'unknown')[index % 10]
+        return self.layout[index % len(self.layout)]
 
     def _records(self):
         ctxt = nova_context.get_admin_context()
@@ -277,8 +289,8 @@ class Deployment(fixtures.Fixture):
                         objects.Service(
                             context=cctxt, host=host, binary='nova-compute',
                             topic='compute', report_count=1,
-                            disabled=(state == 'disabled'),
-                            forced_down=(state == 'forced_down'),
+                            disabled=state in ('disabled', 'both'),
+                            forced_down=state in ('forced_down', 'both'),
                             last_seen_up=(
                                 now - datetime.timedelta(days=2)
                                 if state == 'unknown' else now)).create()
@@ -291,6 +303,8 @@ class Deployment(fixtures.Fixture):
         # for their mappings: the same objects and rows as one by one, made
         # in seconds rather than minutes.
         self.server_ids = []
+        #: server uuid -> the state of its host
+        self.host_state_of = {}
         placed = collections.defaultdict(list)
         for i in range(self.n_servers):
             host, cell, _ = self.hosts[i % self.n_hosts]
@@ -315,6 +329,9 @@ class Deployment(fixtures.Fixture):
                     user_id=instance.user_id).create()
         mappings.sort(key=lambda m: m[0].display_name)
         self.server_ids = [instance.uuid for instance, _ in mappings]
+        state = {host: state for host, _, state in self.hosts}
+        self.host_state_of = {instance.uuid: state[instance.host]
+                              for instance, _ in mappings}
 
     @staticmethod
     def _instance(cctxt, i, host, flavor, now, project_id):

@@ -13,8 +13,11 @@ Four arms, interleaved request by request so that the machine's noise hits
 all of them alike:
 
 1. ``native``: nova's own host_status, no plugin (the anchor);
-2. ``plugin``: nova's host_status switched off, this filter in the pipeline
-   right after ``keystonecontext``;
+2. ``plugin``: this filter in the pipeline right after ``keystonecontext``,
+   with nova's own host_status on as nova 34 ships it (the filter's fast
+   path: it trusts nova's value but for DOWN), or, with
+   ``--plugin-native off``, switched off (the filter's full path, as for a
+   nova that does not write the field);
 3. ``floor``: nova's host_status switched off, no plugin (a response with no
    host_status at all);
 4. ``native-AA``: arm 1 again, from a second copy of the same pipeline. Its
@@ -179,7 +182,11 @@ def host_statuses(body):
 
 
 def check_arms(deployment, switch, path, version):
-    """The plugin's values are nova's, and the floor has none."""
+    """The plugin's values are nova's but where the specification differs.
+
+    That is MAINTENANCE where nova says DOWN of a host both forced down and
+    disabled. The floor has none.
+    """
     seen = {}
     for arm in ARMS:
         _, response = call(deployment.apps[arm], switch, arm, path, version)
@@ -187,10 +194,13 @@ def check_arms(deployment, switch, path, version):
     problems = []
     if any(v is None for v in seen[NATIVE].values()):
         problems.append('native response lacks host_status')
-    if seen[PLUGIN] != seen[NATIVE]:
-        diff = sum(1 for k in seen[NATIVE]
-                   if seen[NATIVE][k] != seen[PLUGIN].get(k))
-        problems.append('plugin differs from native on %d servers' % diff)
+    expected = {uuid: ('MAINTENANCE'
+                       if deployment.host_state_of[uuid] == 'both' else value)
+                for uuid, value in seen[NATIVE].items()}
+    if seen[PLUGIN] != expected:
+        diff = sum(1 for k in expected if expected[k] != seen[PLUGIN].get(k))
+        problems.append('plugin differs from the specification on %d '
+                        'servers' % diff)
     if any(v is not None for v in seen[FLOOR].values()):
         problems.append('floor response has host_status')
     values = collections.Counter(seen[NATIVE].values())
@@ -398,6 +408,12 @@ def print_header(args, question):
         'gh-142183)' if args.stack_offset is None else
         '%d words, fixed' % args.stack_offset))
     print('nova [api] response_validation = %s' % args.response_validation)
+    print('plugin arm: nova\'s own host_status %s (%s); hosts: %s '
+          '(%s)' % (
+              args.plugin_native,
+              'the filter\'s fast path' if args.plugin_native == 'on'
+              else 'the filter\'s full path', args.hosts,
+              ', '.join(api_deployment.HOST_LAYOUTS[args.hosts])))
     print('ratios: paired (geometric mean over rounds of CPU time ratios in '
           'one round), 95% bootstrap intervals over the rounds (p/n CI, aa '
           'CI); w-p/n of wall times; m-p/n = ratio of CPU medians')
@@ -483,13 +499,17 @@ def print_case(case):
 def print_summary(cases):
     """One line per case: the figures a closing note quotes."""
     print()
-    print('summary (CPU, paired): kind mv N H P: plugin/native [95% CI] '
-          'A/A [95% CI] extra_sql, plugin-native ms')
+    print('summary (CPU): kind mv N H P: plugin/native by medians, A/A by '
+          'medians; paired plugin/native [95% CI], A/A [95% CI]; '
+          'extra_sql, plugin-native ms')
     for case in cases:
-        print('%s %s N=%d H=%d P=%d: p/n=%.3f [%.2f-%.2f] aa=%.3f '
-              '[%.2f-%.2f] extra_sql=%d, %+.1f ms, rounds=%d' % (
+        print('%s %s N=%d H=%d P=%d: m-p/n=%.3f m-aa=%.3f; p/n=%.3f '
+              '[%.2f-%.2f] aa=%.3f [%.2f-%.2f]; extra_sql=%d, %+.2f ms, '
+              'rounds=%d' % (
                   (case.kind, case.version, case.n_servers, case.n_hosts,
-                   case.n_projects, case.ratio(PLUGIN, NATIVE))
+                   case.n_projects, case.median_ratio(PLUGIN, NATIVE),
+                   case.median_ratio(NATIVE_AA, NATIVE),
+                   case.ratio(PLUGIN, NATIVE))
                   + case.interval(PLUGIN, NATIVE) + (case.aa,)
                   + case.interval(NATIVE_AA, NATIVE)
                   + (case.sql(PLUGIN) - case.sql(FLOOR),
@@ -536,6 +556,17 @@ def add_common_args(parser):
              'round (default: a different offset each round, over a whole '
              '16 KiB frame chunk; see "Stack offsets" in the source)')
     parser.add_argument(
+        '--plugin-native', default='on', choices=('on', 'off'),
+        help="nova's own host_status in the plugin arm: on (default, as "
+             "nova 34 ships; the filter's fast path) or off (the filter's "
+             "full path, as for a nova that does not write the field)")
+    parser.add_argument(
+        '--hosts', default='mixed',
+        choices=sorted(api_deployment.HOST_LAYOUTS),
+        help='the states of the compute hosts, host after host: mixed '
+             '(default; one in ten of disabled, forced down, both, unknown) '
+             'or none-down (no host forced down)')
+    parser.add_argument(
         '--response-validation', default='ignore',
         choices=('ignore', 'warn', 'error'),
         help="nova's [api] response_validation. Default ignore: nova's "
@@ -568,6 +599,7 @@ def finish_args(args, default_points, quick_points, min_rounds=7,
         args.min_seconds = 0.0 if args.quick else min_seconds
     args.plugin_source = (use_plugin_ref(args.plugin_ref)
                           if args.plugin_ref else None)
+    NATIVE_OFF[PLUGIN] = args.plugin_native == 'off'
     return args
 
 
@@ -597,7 +629,7 @@ def first_deployment(args):
     n_servers, n_hosts, n_projects = args.points[0]
     deployment = Deployment(n_servers, n_hosts, n_projects, native_ini,
                             plugin_ini, args.response_validation,
-                            args.sqlite_pool)
+                            args.sqlite_pool, args.hosts)
     return deployment, NativeSwitch(), args.versions[0]
 
 
@@ -620,7 +652,7 @@ def run(args, question, kind, path_of):
     for n_servers, n_hosts, n_projects in args.points:
         with Deployment(n_servers, n_hosts, n_projects, native_ini,
                         plugin_ini, args.response_validation,
-                        args.sqlite_pool) as deployment:
+                        args.sqlite_pool, args.hosts) as deployment:
             # What the deployment made lives on: out of the collector's way
             # (as a pre-forked nova-api would have it), so that gc.collect()
             # between requests costs little and each request's own garbage

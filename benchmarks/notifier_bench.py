@@ -37,9 +37,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -107,30 +105,20 @@ def set_forced_down(ctxt, cell, host, value):
     raise RuntimeError('could not write the service record of %s' % host)
 
 
-class ChildNotifier(object):
-    """host-status-notifier in a process of its own, from a config file."""
+class ChildNotifier(processes.Notifier):
+    """host-status-notifier in a process of its own, with the counters."""
 
-    def __init__(self, workdir, args, api_url, transport_url):
+    def __init__(self, workdir, args, cloud, transport_url):
         self.count_file = os.path.join(workdir, 'counts.json')
-        config = os.path.join(workdir, 'host-status-notifier.conf')
-        with open(config, 'w') as f:
-            f.write(CHILD_CONFIG % {
-                'transport_url': transport_url,
-                'service_down_time': args.service_down_time,
-                'report_interval': args.report_interval,
-                'log_file': os.path.join(workdir, 'notifier.log'),
-                'api_url': api_url,
-                'poll_interval': args.poll_interval,
-                'full_read_interval': args.full_read_interval,
-                'state_file': CONF.host_status_notifier.state_file,
-                'topic': TOPIC,
-                'nova_driver': ('messagingv2' if args.nova_notifications
-                                == 'on' else 'noop'),
-                'notification_format': ('versioned' if args.nova_notifications
-                                        == 'on' else 'unversioned')})
-        self.proc = subprocess.Popen(
-            [sys.executable, notifier_child.__file__, self.count_file,
-             '--config-file', config])
+        super().__init__(
+            workdir, 'bench', cloud, None, transport_url, None,
+            poll_interval=args.poll_interval,
+            full_read_interval=args.full_read_interval,
+            notifications=args.nova_notifications == 'on',
+            service_down_time=args.service_down_time,
+            report_interval=args.report_interval, topic=TOPIC,
+            send_workers=8, entry=[notifier_child.__file__, self.count_file])
+        self.state_file = os.path.join(workdir, 'bench.state.json')
 
     def counts(self):
         deadline = time.monotonic() + 10
@@ -160,38 +148,6 @@ class ChildNotifier(object):
             time.sleep(0.2)
         return None
 
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-CHILD_CONFIG = """[DEFAULT]
-transport_url = %(transport_url)s
-service_down_time = %(service_down_time)d
-report_interval = %(report_interval)d
-log_file = %(log_file)s
-
-[api_database]
-connection = %(api_url)s
-
-[oslo_messaging_notifications]
-driver = %(nova_driver)s
-
-[notifications]
-notification_format = %(notification_format)s
-
-[host_status_notifier]
-poll_interval = %(poll_interval)s
-full_read_interval = %(full_read_interval)s
-state_file = %(state_file)s
-topics = %(topic)s
-publisher_host = bench
-"""
-
 
 def configure(args, cloud, transport_url, workdir):
     """nova's configuration in this process, as nova-api would have it."""
@@ -204,8 +160,6 @@ def configure(args, cloud, transport_url, workdir):
     CONF.set_override('connection', cloud.url('cell1'), group='database')
     CONF.set_override('service_down_time', args.service_down_time)
     CONF.set_override('report_interval', args.report_interval)
-    CONF.set_override('state_file', os.path.join(workdir, 'state.json'),
-                      group='host_status_notifier')
     rpc.set_defaults(control_exchange='nova')
     # NOTE: making a transport registers [DEFAULT] transport_url and the
     # [oslo_messaging_notifications] options.
@@ -328,9 +282,9 @@ def main():
     heartbeats = processes.Heartbeats(cloud.engines,
                                       args.report_interval).start()
     consumer = events.EventWatcher(url=transport_url, topic=TOPIC).start()
-    notifier = ChildNotifier(workdir, args, cloud.api_url, transport_url)
+    notifier = ChildNotifier(workdir, args, cloud, transport_url)
     deadline = time.monotonic() + 60
-    while not os.path.exists(CONF.host_status_notifier.state_file):
+    while not os.path.exists(notifier.state_file):
         if time.monotonic() > deadline:
             raise RuntimeError('the notifier did not record its baseline')
         time.sleep(0.05)

@@ -58,11 +58,15 @@ CONF = nova.conf.CONF
 TOPIC = 'hsn_scale'
 
 
-def beat(interval, urls):
-    """The heartbeat process: every host of every cell, until killed."""
+def beat(interval, marker, urls):
+    """The heartbeat process: every host of every cell, until killed.
+
+    Creates *marker* once every host has had its first heartbeat.
+    """
     engines = {'cell%d' % i: sa.create_engine(u) for i, u in enumerate(urls)}
     heartbeats = processes.Heartbeats(engines, interval)
     heartbeats.start()
+    open(marker, 'w').close()
     heartbeats.thread.join()
 
 
@@ -75,10 +79,16 @@ def measure(args, workdir, transport_url):
     print('%s: %d cells x %d hosts x %d servers in %.0f s' % (
         args.one, ncells, hosts, args.servers, time.monotonic() - t),
         flush=True)
+    marker = os.path.join(workdir, 'beating')
     beating = subprocess.Popen(
-        [sys.executable, __file__, '--beat', str(args.report_interval)] +
-        [cloud.url(name) for name in sorted(cloud.engines)])
+        [sys.executable, __file__, '--beat', str(args.report_interval),
+         marker] + [cloud.url(name) for name in sorted(cloud.engines)])
     try:
+        # NOTE: the records were written with the cloud, minutes ago for
+        # the first cells of a large one: heartbeats first, or the
+        # notifier's first reads find them UNKNOWN.
+        processes.wait_until(lambda: os.path.exists(marker), 300,
+                             'the first heartbeats', interval=0.2)
         return _measure(args, cloud, workdir, transport_url, ncells, hosts)
     finally:
         beating.kill()
@@ -110,9 +120,11 @@ def _measure(args, cloud, workdir, transport_url, ncells, hosts):
                 w.state.baselined for w in mgr.workers.values()),
             600, 'every cell baselined', interval=0.5)
         time.sleep(5)
+        mark = consumer.mark()
         wall, cpu = time.monotonic(), time.process_time()
         time.sleep(args.steady_seconds)
         wall, cpu = time.monotonic() - wall, time.process_time() - cpu
+        steady_events = consumer.mark() - mark
         latencies = []
         for _ in range(args.reps):
             cell = random.randrange(1, ncells + 1)
@@ -136,13 +148,14 @@ def _measure(args, cloud, workdir, transport_url, ncells, hosts):
             'steady_seconds': round(wall, 1),
             'cpu_seconds': round(cpu, 2),
             'cpu_percent_of_a_core': round(100 * cpu / wall, 2),
+            'events_during_steady_state': steady_events,
             'detection_latency': notifier_bench.summary(latencies),
             'load_average': os.getloadavg()}
 
 
 def main():
     if sys.argv[1:2] == ['--beat']:
-        return beat(float(sys.argv[2]), sys.argv[3:])
+        return beat(float(sys.argv[2]), sys.argv[3], sys.argv[4:])
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--sizes', default='1x1000,1x10000,50x1000',
                         help='cells x hosts per cell, comma-separated')
@@ -155,14 +168,17 @@ def main():
     parser.add_argument('--steady-seconds', type=float, default=120)
     parser.add_argument('--transport-url')
     parser.add_argument('--one', help=argparse.SUPPRESS)
+    parser.add_argument('--workdir', help='with --one: keep the files '
+                        '(the notifier\'s log among them) there')
     parser.add_argument('--json')
     args = parser.parse_args()
     if args.one:
-        workdir = tempfile.mkdtemp(prefix='hsn-scale-')
+        workdir = args.workdir or tempfile.mkdtemp(prefix='hsn-scale-')
         try:
             result = measure(args, workdir, args.transport_url)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if not args.workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
         with open(args.json, 'w') as f:
             json.dump(result, f)
         return 0

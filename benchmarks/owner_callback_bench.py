@@ -4,11 +4,12 @@
 benchmarks/owner_callback_bench.py`` against a running mini-cloud, from the
 repository's top) measures the whole path of an owner's callback on real
 services: the operator's force-down call (``PUT /v2.1/os-services/{id}``,
-microversion 2.53, ``{"forced_down": true}``) returns -> host-status-notifier
-sends the owner-facing events -> ceilometer's notification agent (or,
-with the notifier's shortcut on, straight) -> aodh-listener fires the
-alarms -> aodh-notifier -> POST on the owner's webhook
-(``tools.minicloud.webhook``, which records the arrival time of each POST).
+microversion 2.53, ``{"forced_down": true}``) returns -> host-status-notifier,
+woken by nova's service.update, sends the owner-facing events ->
+ceilometer's notification agent (or, with the notifier's shortcut on,
+straight) -> aodh-listener fires the alarms -> aodh-notifier -> POST on the
+owner's webhook (``tools.minicloud.webhook``, which records the arrival time
+of each POST).
 
 A run is the time from the call returning to the POST that completes the
 host's servers: with N servers on the host, the last of them the owner
@@ -22,7 +23,7 @@ hears of. How the owner's alarms are laid out (``--layouts``):
     query: it fires N times, once per server;
 ``summary``
     one alarm for the project on the per-project summary event: it fires
-    once per project and change, the POST lists the servers.
+    once per project and change, the POST counts the servers.
 
 Runs are spaced by a random sleep. The UNKNOWN runs kill the host's
 nova-compute and time the POST with UNKNOWN from the kill, beside

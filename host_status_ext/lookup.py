@@ -19,6 +19,7 @@ from nova import servicegroup
 from oslo_log import log as logging
 import sqlalchemy as sa
 
+from host_status_ext import episodes
 from host_status_ext import status
 
 LOG = logging.getLogger(__name__)
@@ -36,17 +37,20 @@ _LIVE_COMPUTE = (main_models.Service.binary == COMPUTE_BINARY,
 
 _COMPUTE_SERVICES = sa.select(*_SERVICE).where(*_LIVE_COMPUTE)
 
-# The servers' hosts' records, joined as nova's Instance.services is: on
-# the instance's host, nova-compute only. One row per server that has one.
+# The servers of the cell, each with its host's record, joined as nova's
+# Instance.services is: on the instance's host, nova-compute only. One row
+# per server the cell holds; the record's columns are NULL where its host
+# has no live nova-compute record, so that a server the cell does not hold
+# (no row) is told apart from one without a record there ("").
 _SERVERS_COMPUTE_SERVICES = sa.select(
     main_models.Instance.uuid, *_SERVICE
-).join_from(
-    main_models.Service, main_models.Instance,
-    main_models.Instance.host == main_models.Service.host,
+).outerjoin_from(
+    main_models.Instance, main_models.Service,
+    sa.and_(main_models.Instance.host == main_models.Service.host,
+            *_LIVE_COMPUTE),
 ).where(
     main_models.Instance.uuid.in_(
-        sa.bindparam('server_uuids', expanding=True)),
-    *_LIVE_COMPUTE)
+        sa.bindparam('server_uuids', expanding=True)))
 
 # NOTE: each uuid is one bound parameter; SQLite takes at most 32766 per
 # statement, PostgreSQL 65535. nova's [api] max_limit (1000 by default)
@@ -85,17 +89,18 @@ def select_compute_services(context):
 def select_servers_compute_services(context, server_uuids):
     """Each server's host's live nova-compute record, in *context*'s cell.
 
-    :param server_uuids: a list of instance uuids; those of other cells, or
-        whose host has no live nova-compute record, are simply not found.
-    :returns: a list of ``(server_uuid, row)`` where *row* is a tuple of
-        :data:`_SERVICE_COLUMNS`, host first.
+    :param server_uuids: a list of instance uuids; those of other cells
+        are simply not found.
+    :returns: a list of ``(server_uuid, row)``, one per server of the cell,
+        where *row* is a tuple of :data:`_SERVICE_COLUMNS`, host first, or
+        None when the server's host has no live nova-compute record.
     """
     found = []
     for start in range(0, len(server_uuids), UUIDS_PER_QUERY):
         for row in _execute(context, _SERVERS_COMPUTE_SERVICES,
                             server_uuids=server_uuids[
                                 start:start + UUIDS_PER_QUERY]):
-            found.append((row[0], row[1:]))
+            found.append((row[0], row[1:] if row[1] is not None else None))
     return found
 
 
@@ -116,11 +121,11 @@ ServerStatuses = collections.namedtuple('ServerStatuses',
                                         ['by_server', 'complete'])
 ServerStatuses.__doc__ = """The host_status of the servers asked about.
 
-``by_server`` maps a server uuid to its host's host_status, for the servers
-found with a live nova-compute record on their host. ``complete`` is False
-when a cell did not answer or failed: a server missing from ``by_server``
-may then be in that cell, so it must get no host_status at all rather than
-"".
+``by_server`` maps a server uuid to its host_status, for the servers found
+in a cell ("" where its host has no live nova-compute record). ``complete``
+is False when a server missing from ``by_server`` may be in a cell that
+was not read (one that did not answer or failed, or only one cell was
+asked): it must then get no host_status at all rather than "".
 """
 
 
@@ -131,6 +136,9 @@ class HostStatusLookup(object):
         # servicegroup.API() loads the driver the operator configured
         # (``[DEFAULT] servicegroup_driver``): build it once, not per request.
         self._servicegroup_api = servicegroup_api or servicegroup.API()
+        self._cell_failures = episodes.Episodes(
+            LOG, "Cell %s's compute services for host_status (its servers "
+                 "get no host_status meanwhile)")
 
     def _servers_compute_services(self, cell_context, server_uuids):
         # A method, as nova's own callers of scatter_gather_cells pass
@@ -144,6 +152,9 @@ class HostStatusLookup(object):
         servers are on it.
         """
         for server_uuid, row in found:
+            if row is None:
+                by_server[server_uuid] = status.NONE
+                continue
             host = row[0]
             value = by_host.get(host)
             if value is None:
@@ -170,15 +181,18 @@ class HostStatusLookup(object):
         complete = True
         for cell_uuid, found in results.items():
             if nova_context.is_cell_failure_sentinel(found):
-                LOG.warning('Cell %s did not return its compute services; '
-                            'its servers get no host_status.', cell_uuid)
+                self._cell_failures[cell_uuid].failed(
+                    'no answer within %d s' % timeout
+                    if found is nova_context.did_not_respond_sentinel
+                    else repr(found))
                 complete = False
                 continue
+            self._cell_failures.succeeded(cell_uuid)
             self._statuses(found, by_server, by_host)
         return ServerStatuses(by_server, complete)
 
     def in_cell(self, cell_context, server_uuids):
-        """The :class:`ServerStatuses` of servers all in one known cell.
+        """The :class:`ServerStatuses` of servers in one known cell.
 
         :param cell_context: a context targeted at the servers' cell. nova's
             compute API leaves the request context so after reading a server
@@ -187,9 +201,13 @@ class HostStatusLookup(object):
             request thread, from the cell nova read the server from, as
             nova's own view reads it: no hand-off to scatter-gather's worker
             threads, which costs more than the query on a busy API.
+
+        Should the context be targeted at another cell than a server's, the
+        server is not found there and gets no host_status at all (never
+        ""): the answer is not ``complete``.
         """
         by_server = {}
         self._statuses(
             select_servers_compute_services(cell_context, server_uuids),
             by_server, {})
-        return ServerStatuses(by_server, True)
+        return ServerStatuses(by_server, False)

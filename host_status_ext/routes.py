@@ -73,22 +73,35 @@ def classify(request):
     return None
 
 
-def response_version(response):
-    """The microversion nova answered with (2.1 when it names none)."""
+def response_version(headers):
+    """The microversion nova answered with (2.1 when it names none).
+
+    :param headers: the response's headers, a list of (name, value).
+    """
     version = microversion_parse.get_version(
-        response.headerlist, SERVICE_TYPE,
-        legacy_headers=LEGACY_VERSION_HEADERS)
+        headers, SERVICE_TYPE, legacy_headers=LEGACY_VERSION_HEADERS)
     if not version:
         return microversion_parse.Version(2, 1)
     return microversion_parse.parse_version_string(version)
 
 
-def wants_host_status(kind, response):
-    """Whether nova's *response* to a *kind* request is to carry the field.
+def media_type(headers):
+    """The media type of the response's first Content-Type header ('')."""
+    for name, value in headers:
+        if name.lower() == 'content-type':
+            return value.split(';', 1)[0].strip().lower()
+    return ''
+
+
+def wants_host_status(kind, status, headers):
+    """Whether nova's response to a *kind* request is to carry the field.
 
     Only nova's successful JSON server views at a microversion that has the
     field; errors and everything else pass through untouched.
+
+    :param status: the response's status line, as WSGI gives it.
+    :param headers: the response's headers, a list of (name, value).
     """
-    return (response.status_int == _SUCCESS[kind]
-            and response.content_type == 'application/json'
-            and response_version(response) >= _MIN_VERSION[kind])
+    return (int(status.split(None, 1)[0]) == _SUCCESS[kind]
+            and media_type(headers) == 'application/json'
+            and response_version(headers) >= _MIN_VERSION[kind])

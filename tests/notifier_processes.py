@@ -425,73 +425,69 @@ class Heartbeats(object):
         self.thread.join()
 
 
-NOTIFIER_CONFIG = """[DEFAULT]
-transport_url = %(transport_url)s
-service_down_time = %(service_down_time)d
-report_interval = %(report_interval)d
-log_file = %(log_file)s
-
-[api_database]
-connection = %(api_url)s
-
-[oslo_messaging_rabbit]
-rabbit_retry_interval = 1
-
-[oslo_messaging_notifications]
-driver = %(nova_driver)s
-
-[notifications]
-notification_format = %(notification_format)s
-
-[host_status_notifier]
-poll_interval = %(poll_interval)s
-full_read_interval = %(full_read_interval)s
-cell_timeout = %(cell_timeout)s
-coordination_url = %(coordination_url)s
-takeover_timeout = %(takeover_timeout)d
-topics = %(topic)s
-publisher_host = %(name)s
-send_workers = 1
-send_timeout = %(send_timeout)s
-
-[host_status_notifier_database]
-connection = %(state_url)s
-"""
+def notifier_config(sections):
+    """An ini file's text from ``{section: {option: value}}``."""
+    out = []
+    for name, opts in sections.items():
+        out.append('[%s]' % name)
+        out.extend('%s = %s' % kv for kv in opts.items() if kv[1] is not None)
+        out.append('')
+    return '\n'.join(out)
 
 
 class Notifier(object):
-    """One host-status-notifier process (the console script's main)."""
+    """One host-status-notifier process (the console script's main).
+
+    :param redis_url: the coordination backend, or None for one instance.
+    :param state_url: the shared database, or None for a state file.
+    :param entry: what ``python`` runs instead of the console script's
+        module (a benchmark's wrapper of main, with its arguments).
+    """
 
     def __init__(self, workdir, name, cloud, redis_url, rabbit_url,
                  state_url, fault=None, fault_once=None, poll_interval=0.1,
                  takeover_timeout=2, send_timeout=2.0, notifications=True,
                  full_read_interval=60, cell_timeout=10,
-                 service_down_time=3600, report_interval=10):
+                 service_down_time=3600, report_interval=10, topic=TOPIC,
+                 send_workers=1, entry=None):
         self.name = name
         self.publisher_id = 'host-status-notifier:%s' % name
         self.log = os.path.join(workdir, '%s.log' % name)
-        config = os.path.join(workdir, '%s.conf' % name)
-        with open(config, 'w') as f:
-            f.write(NOTIFIER_CONFIG % {
-                'transport_url': rabbit_url, 'log_file': self.log,
-                'api_url': cloud.api_url, 'poll_interval': poll_interval,
-                'coordination_url': redis_url,
-                'takeover_timeout': takeover_timeout,
-                'state_url': state_url, 'topic': TOPIC, 'name': name,
-                'send_timeout': send_timeout,
-                'nova_driver': 'messagingv2' if notifications else 'noop',
-                'notification_format': 'versioned' if notifications
-                else 'unversioned',
-                'full_read_interval': full_read_interval,
-                'service_down_time': service_down_time,
-                'report_interval': report_interval,
-                'cell_timeout': cell_timeout})
-        entry = ['-m', 'host_status_ext.notifier.cmd']
-        if fault:
-            entry = ['-m', 'tests.faulty_notifier',
-                     fault, fault_once]
+        self.config = os.path.join(workdir, '%s.conf' % name)
+        with open(self.config, 'w') as f:
+            f.write(notifier_config({
+                'DEFAULT': {'transport_url': rabbit_url,
+                            'service_down_time': service_down_time,
+                            'report_interval': report_interval,
+                            'log_file': self.log},
+                'api_database': {'connection': cloud.api_url},
+                'oslo_messaging_rabbit': {'rabbit_retry_interval': 1},
+                # nova's own notification settings, as the notifier reads
+                # them in nova.conf.
+                'oslo_messaging_notifications': {
+                    'driver': 'messagingv2' if notifications else 'noop'},
+                'notifications': {
+                    'notification_format': 'versioned' if notifications
+                    else 'unversioned'},
+                'host_status_notifier': {
+                    'poll_interval': poll_interval,
+                    'full_read_interval': full_read_interval,
+                    'cell_timeout': cell_timeout,
+                    'coordination_url': redis_url,
+                    'takeover_timeout': takeover_timeout,
+                    'state_file': None if state_url else os.path.join(
+                        workdir, '%s.state.json' % name),
+                    'topics': topic, 'publisher_host': name,
+                    'send_workers': send_workers,
+                    'send_timeout': send_timeout},
+                'host_status_notifier_database': {'connection': state_url},
+            }))
+        if entry is None:
+            entry = ['-m', 'host_status_ext.notifier.cmd']
+            if fault:
+                entry = ['-m', 'tests.faulty_notifier', fault, fault_once]
         self.proc = subprocess.Popen(
-            [sys.executable] + entry + ['--config-file', config],
+            [sys.executable] + entry + ['--config-file', self.config],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
 

@@ -1,14 +1,23 @@
-"""The Host Status column, as Horizon's own Status column is built."""
+"""The Host Status column, built as Horizon's own Status column is."""
 
+from django.utils import html
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
 from host_status_dashboard import values
 
 
-def _cell_attributes(data):
-    css = values.context_class(data)
-    return {'class': css} if css else {}
+def _as_label(value):
+    """DOWN and UNKNOWN as the theme's labels; other values as text.
+
+    NOTE: Horizon 27's status classes on a cell carry no colour of their
+    own, and its odd/even row colours override Bootstrap's contextual
+    cell colours (``danger``, ``warning``): a label keeps its colour.
+    """
+    css = values.label_class(value)
+    if not css:
+        return value
+    return html.format_html('<span class="label {}">{}</span>', css, value)
 
 
 def host_status_column():
@@ -16,17 +25,17 @@ def host_status_column():
 
     The value is shown as nova's API returns it (UP, UNKNOWN, DOWN,
     MAINTENANCE), "-" where there is none. The cell gets Horizon's status
-    classes from :data:`values.STATUS_CHOICES`, and a DOWN or UNKNOWN host
-    Bootstrap's ``danger`` or ``warning`` on top, so that it stands out.
-    The column is not one of the table's ``status_columns``: a row whose
-    host is DOWN is not a row in transition, and Horizon must not poll it.
+    classes from :data:`values.STATUS_CHOICES`; DOWN and UNKNOWN are
+    shown as labels, so that they stand out. The column is not one of the
+    table's ``status_columns``: a row whose host is DOWN is not a row in
+    transition, and Horizon must not poll it.
     """
     return tables.Column(
         values.host_status,
         verbose_name=_("Host Status"),
         status=True,
         status_choices=values.STATUS_CHOICES,
-        cell_attributes_getter=_cell_attributes,
+        filters=(_as_label,),
         help_text=_("How nova sees the compute host of the instance: UP, "
                     "UNKNOWN (not heard from lately), DOWN (declared "
                     "down) or MAINTENANCE (disabled)."))

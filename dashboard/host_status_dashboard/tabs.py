@@ -41,7 +41,7 @@ class HostStatusTab(tabs.Tab):
         value = values.host_status(self._instance())
         return {
             'host_status': value,
-            'label_class': values.context_class(value) or 'default',
+            'label_class': values.label_class(value) or 'label-default',
             'meanings': [(name, text, name == value)
                          for name, text in MEANINGS],
         }

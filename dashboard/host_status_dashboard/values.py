@@ -20,20 +20,20 @@ DOWN = 'DOWN'
 MAINTENANCE = 'MAINTENANCE'
 VALUES = (UP, UNKNOWN, DOWN, MAINTENANCE)
 
-# Bootstrap's contextual classes, which Horizon's themes style: the values
-# that call for the owner's attention stand out, the others do not.
-CONTEXT_CLASS = {DOWN: 'danger', UNKNOWN: 'warning'}
+# The values that call for the owner's attention, and the Bootstrap label
+# (as Horizon's theme styles it) that makes them stand out.
+LABEL_CLASS = {DOWN: 'label-danger', UNKNOWN: 'label-warning'}
 
-# Horizon's status mechanism (``Column(status=True)``): True is a good
-# state, False a failed one, None one that is not known; a cell then gets
-# ``status_up``, ``status_down`` or ``warning``, as the Status column's do.
-# A host with no value (no host, or a value the caller may not see) is not
-# a state to call attention to.
+# Horizon's status mechanism (``Column(status=True)``): a cell gets
+# ``status_up`` for True and ``status_down`` for False, as the Status
+# column's cell of an active or a failed server does. UNKNOWN is not a
+# transition of the server (Horizon's None, which also makes its scripts
+# treat the row as one in progress): it is a host not known to be up.
 STATUS_CHOICES = (
     (UP, True),
     (MAINTENANCE, True),
     (DOWN, False),
-    (UNKNOWN, None),
+    (UNKNOWN, False),
     (None, True),
 )
 
@@ -44,8 +44,10 @@ def api_body(server):
     :param server: Horizon's ``api.nova.Server``, or the novaclient
         resource itself.
     """
-    resource = getattr(server, '_apiresource', None) or server
-    body = getattr(resource, '_info', None)
+    # NOTE: vars(), not getattr(): a novaclient resource answers any
+    # attribute it lacks by fetching itself again when not fully loaded.
+    resource = vars(server).get('_apiresource') or server
+    body = vars(resource).get('_info')
     return body if isinstance(body, dict) else {}
 
 
@@ -63,6 +65,6 @@ def host_status(server):
     return api_body(server).get(FIELD) or None
 
 
-def context_class(value):
-    """The contextual class that makes ``value`` stand out, or ''."""
-    return CONTEXT_CLASS.get(value, '')
+def label_class(value):
+    """The label class that makes ``value`` stand out, or ''."""
+    return LABEL_CLASS.get(value, '')

@@ -202,6 +202,10 @@ class CellWorker(object):
         full = (asked or now >= self._full_read_at
                 or not self.state.baselined)
         hosts = set(woken) | self._pop_due(now)
+        if self._read_failures and now < self._full_read_at and not asked:
+            # NOTE: the cell failed its last read: nothing is read before
+            # the full read that replaces it (which reads these hosts too).
+            full, hosts = False, set()
         if full or hosts:
             readings = self._read(None if full else hosts)
             if readings is None:
@@ -255,18 +259,28 @@ class CellWorker(object):
     def _backoff(self, failures):
         return min(MAX_BACKOFF, self.poll_interval * 2 ** (failures - 1))
 
-    def _schedule(self, host, at):
+    def _schedule(self, host, at, sooner_only=True):
+        """Read *host* at *at* (monotonic).
+
+        :param sooner_only: keep an earlier time the host already has.
+        """
+        if sooner_only and self._due.get(host, at) < at:
+            return
         self._due[host] = at
         heapq.heappush(self._heap, (at, host))
 
     def _schedule_reading(self, host, reading, now):
-        if reading.down_in is not None:
+        """When to read *host* next, from what was just read of it."""
+        if reading.down_in:
             # NOTE: just past the moment, so that the driver, asked then,
             # says the host is down.
-            self._schedule(host, now + reading.down_in + 0.001)
-        elif reading.status == status.UNKNOWN or (
-                reading.status == status.UP and reading.down_in is None):
-            self._schedule(host, now + self.poll_interval)
+            self._schedule(host, now + reading.down_in + 0.001,
+                           sooner_only=False)
+        elif reading.status in (status.UNKNOWN, status.UP):
+            # UNKNOWN until its heartbeat is back; UP without a deadline
+            # (the driver cannot tell), or at its deadline already and the
+            # driver still says up: asked again shortly.
+            self._schedule(host, now + self.poll_interval, sooner_only=False)
         else:
             self._due.pop(host, None)
 

@@ -2,6 +2,7 @@
 
 from django.test import RequestFactory
 from django.test import SimpleTestCase
+from django.utils import html
 from horizon.tables import base as tables_base
 from openstack_dashboard.dashboards.admin.instances import \
     tables as admin_tables
@@ -40,6 +41,11 @@ def classes(a_cell):
     return set(a_cell.get_final_attrs()['class'].split())
 
 
+def text(a_cell):
+    """The cell's text, as the browser shows it."""
+    return html.strip_tags(str(a_cell.value))
+
+
 class ColumnTest(SimpleTestCase):
 
     def test_beside_status_and_nothing_else_changed(self):
@@ -59,7 +65,7 @@ class ColumnTest(SimpleTestCase):
             for value in values.VALUES:
                 server = fakes.server(value)
                 table = make_table(horizon_table, [server])
-                self.assertEqual(value, cell(table, server).value)
+                self.assertEqual(value, text(cell(table, server)))
 
     def test_dash_where_there_is_no_value(self):
         given = fakes.server('UP')
@@ -67,23 +73,29 @@ class ColumnTest(SimpleTestCase):
             table = make_table(project_tables.InstancesTable,
                                [given, server])
             self.assertEqual('-', cell(table, server).value)
-            self.assertFalse({'danger', 'warning'} & classes(
-                cell(table, server)))
+            self.assertIn('status_up', classes(cell(table, server)))
 
-    def test_down_and_unknown_stand_out_in_horizon_status_styles(self):
+    def test_down_and_unknown_stand_out(self):
+        # Horizon's status classes on the cell, as its Status column's;
+        # the theme's labels on the values that need attention.
         expected = {
-            values.UP: ({'status_up'}, {'danger', 'warning'}),
-            values.MAINTENANCE: ({'status_up'}, {'danger', 'warning'}),
-            values.DOWN: ({'status_down', 'danger'}, {'warning'}),
-            values.UNKNOWN: ({'warning'}, {'danger', 'status_up'}),
+            values.UP: ('status_up', None),
+            values.MAINTENANCE: ('status_up', None),
+            values.DOWN: ('status_down', 'label-danger'),
+            values.UNKNOWN: ('status_down', 'label-warning'),
         }
         for horizon_table in HORIZON_TABLES.values():
-            for value, (present, absent) in expected.items():
+            for value, (status_class, label) in expected.items():
                 server = fakes.server(value)
-                got = classes(cell(make_table(horizon_table, [server]),
-                                   server))
-                self.assertTrue(present <= got, (value, got))
-                self.assertFalse(absent & got, (value, got))
+                got = cell(make_table(horizon_table, [server]), server)
+                self.assertIn(status_class, classes(got), value)
+                self.assertNotIn('warning', classes(got), value)
+                if label:
+                    self.assertHTMLEqual(
+                        '<span class="label %s">%s</span>' % (label, value),
+                        str(got.value))
+                else:
+                    self.assertEqual(value, got.value)
 
     def test_rows_are_not_polled_for_it(self):
         # Horizon polls a row while its status columns say it is in
@@ -119,8 +131,8 @@ class LeftOutTest(SimpleTestCase):
         self.assertNotIn(tables.COLUMN, quiet.columns)
         unknown, other = fakes.server('UNKNOWN'), fakes.server()
         table = make_table(project_tables.InstancesTable, [unknown, other])
-        self.assertEqual('UNKNOWN', cell(table, unknown).value)
-        self.assertIn('warning', classes(cell(table, unknown)))
+        self.assertEqual('UNKNOWN', text(cell(table, unknown)))
+        self.assertIn('label-warning', str(cell(table, unknown).value))
         self.assertEqual('-', cell(table, other).value)
 
     def test_a_refreshed_row_keeps_its_page_columns(self):

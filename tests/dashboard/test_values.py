@@ -38,13 +38,13 @@ class ValueTest(testtools.TestCase):
         # when asked for an attribute it lacks.
         manager = mock.Mock()
         resource = nova_servers.Server(manager, {'id': 'x'}, loaded=False)
-        server = api_nova.Server(resource, request=None)
-        self.assertFalse(values.is_given(server))
-        self.assertIsNone(values.host_status(server))
+        for server in (api_nova.Server(resource, request=None), resource):
+            self.assertFalse(values.is_given(server))
+            self.assertIsNone(values.host_status(server))
         self.assertEqual([], manager.mock_calls)
 
     def test_what_stands_out(self):
-        self.assertEqual('danger', values.context_class(values.DOWN))
-        self.assertEqual('warning', values.context_class(values.UNKNOWN))
+        self.assertEqual('label-danger', values.label_class(values.DOWN))
+        self.assertEqual('label-warning', values.label_class(values.UNKNOWN))
         for quiet in (values.UP, values.MAINTENANCE, None, 'SOMETHING'):
-            self.assertEqual('', values.context_class(quiet))
+            self.assertEqual('', values.label_class(quiet))

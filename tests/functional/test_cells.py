@@ -78,6 +78,49 @@ class TestCells(base.HostStatusTestCase):
         self.assertEqual({'in-cell1': 'UP', 'in-cell2': None},
                          self.statuses(self.admin_api))
 
+    def test_failing_cell_logs_an_episode_not_a_line_per_listing(self):
+        real = base.lookup_execute()
+        self._fail_in('cell2', self._raise)
+        for _ in range(20):
+            self.assertEqual({'in-cell1': 'UP', 'in-cell2': None},
+                             self.statuses(self.admin_api))
+        self.useFixture(fixtures.MonkeyPatch(ROWS, real))
+        self.assertEqual({'in-cell1': 'UP', 'in-cell2': 'UP'},
+                         self.statuses(self.admin_api))
+        cell2 = self.cell_mappings['cell2'].uuid
+        lines = [line for line in self.log_lines()
+                 if 'host_status_ext' in line and cell2 in line]
+        self.assertEqual(2, len(lines), '\n'.join(lines))
+        self.assertIn('failing', lines[0])
+        self.assertIn('recovered', lines[1])
+        self.assertIn('20 failure(s)', lines[1])
+
+    def log_lines(self):
+        # nova's StandardLogging (nova.test.TestCase) captures the test's
+        # logging at INFO.
+        return self.stdlog.logger.output.splitlines()
+
+    def test_a_context_targeted_at_another_cell_gives_no_value(self):
+        # nova leaves the request context targeted at the server's cell
+        # after reading it, and the filter asks that cell alone. Were it
+        # targeted at another cell, the server is not there: it must get
+        # no host_status at all, never "".
+        from nova.compute import api as compute_api
+        from nova import context as nova_context
+        real_get = compute_api.API.get
+        cell1 = self.cell_mappings['cell1']
+
+        def get(api, context, *args, **kwargs):
+            instance = real_get(api, context, *args, **kwargs)
+            nova_context.set_target_cell(context, cell1)
+            return instance
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova.compute.api.API.get', get))
+        seen = self._cells_asked()
+        self.assertIsNone(self.shown(self.admin_api, self.in_cell2))
+        self.assertEqual([cell1.uuid], seen)
+        self.assertEqual('UP', self.shown(self.admin_api, self.in_cell1))
+
     def _cells_asked(self):
         seen = []
         real = base.lookup_execute()

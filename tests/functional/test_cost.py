@@ -206,3 +206,72 @@ class TestCostWithManyHostsAndProjects(CostTestCase):
 def hosts_and_projects(servers):
     """How many (project, host) pairs the listed servers are on."""
     return len({(s['tenant_id'], s['hostId']) for s in servers})
+
+
+class TestCostBesideNovasField(CostTestCase):
+    """nova's own field on, as nova 34 ships: the filter's fast path.
+
+    nova writes host_status itself; the filter reads nova's bytes and asks
+    a cell only for the servers nova calls DOWN.
+    """
+
+    NATIVE = True
+    COMPUTES = {'host1': 'cell1', 'host2': 'cell1', 'host3': 'cell2',
+                'host4': 'cell2'}
+
+    def setUp(self):
+        super().setUp()
+        self.servers = {}
+        for host in sorted(self.COMPUTES):
+            for i in range(2):
+                self.servers['%s-%d' % (host, i)] = self.boot(
+                    host, name='%s-%d' % (host, i))
+
+    def cost(self, path):
+        """(queries with the filter, without, bodies with and without)."""
+        with_filter, body = self.statements(path)
+        raw = self.admin_api.api_get(path).content
+        self.start_api(filter=False)
+        without, plain_body = self.statements(path)
+        plain_raw = self.admin_api.api_get(path).content
+        self.start_api(filter=True)
+        return with_filter - without, body, plain_body, raw, plain_raw
+
+    def test_no_query_and_nova_bytes_when_no_host_is_forced_down(self):
+        self.disable('host2')
+        self.stop_services()
+        for path in ('/servers/detail',
+                     '/servers/%s' % self.servers['host2-0']['id']):
+            extra, body, plain, raw, plain_raw = self.cost(path)
+            self.assertEqual(0, extra, path)
+            self.assertEqual(plain_raw, raw, path)
+        servers = self.statuses(self.admin_api)
+        self.assertEqual('MAINTENANCE', servers['host2-0'])
+        self.assertEqual('UP', servers['host1-0'])
+
+    def test_one_query_per_cell_when_a_listed_host_is_forced_down(self):
+        # host4 both disabled and forced down: nova says DOWN, the
+        # specification MAINTENANCE; host3 only forced down: DOWN.
+        self.force_down('host3')
+        self.force_down('host4')
+        self.disable('host4')
+        self.stop_services()
+        extra, body, plain, _, _ = self.cost('/servers/detail')
+        cells = 2
+        self.assertEqual(cells, extra)
+        shown = {s['name']: s['host_status'] for s in body['servers']}
+        novas = {s['name']: s['host_status'] for s in plain['servers']}
+        self.assertEqual('MAINTENANCE', shown['host4-0'])
+        self.assertEqual('DOWN', novas['host4-0'])
+        self.assertEqual(dict(novas, **{'host4-0': 'MAINTENANCE',
+                                        'host4-1': 'MAINTENANCE'}), shown)
+        # One server nova calls DOWN: one query, in its cell only.
+        extra, body, _, _, _ = self.cost(
+            '/servers/%s' % self.servers['host4-0']['id'])
+        self.assertEqual(1, extra)
+        self.assertEqual('MAINTENANCE', body['server']['host_status'])
+        # One nova calls UP: none.
+        extra, body, _, _, _ = self.cost(
+            '/servers/%s' % self.servers['host1-0']['id'])
+        self.assertEqual(0, extra)
+        self.assertEqual('UP', body['server']['host_status'])

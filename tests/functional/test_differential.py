@@ -1,9 +1,11 @@
 """The same servers through nova's native field and through the filter.
 
 nova 34 with its own host_status and no filter, against nova with its own
-field switched off and the filter in the pipeline: the bodies must be the
-same, but where the specification's precedence differs from nova's by
-design (a compute service both disabled and forced down).
+field switched off and the filter in the pipeline (the filter's full path),
+and against nova with its own field and the filter after it (the fast
+path): the bodies must be the same, but where the specification's
+precedence differs from nova's by design (a compute service both disabled
+and forced down).
 """
 
 import copy
@@ -62,6 +64,18 @@ class TestDifferential(base.HostStatusTestCase):
         self.useFixture(base.native_host_status_off())
         self.start_api(filter=True)
         filtered = self.collect()
+        self.assert_agree(native, filtered)
+
+    def test_native_and_fast_path_agree_but_where_the_spec_says_otherwise(
+            self):
+        self.open_to_owners()
+        native = self.collect()
+        # The same, with nova's own field left on: the filter trusts it but
+        # for DOWN.
+        self.start_api(filter=True)
+        self.assert_agree(native, self.collect())
+
+    def assert_agree(self, native, filtered):
 
         self.assertEqual(sorted(native), sorted(filtered))
         values = set()

@@ -2,6 +2,8 @@
 
 import datetime
 
+import fixtures
+from nova import context as nova_context
 import testtools
 
 from host_status_ext import lookup
@@ -59,3 +61,62 @@ class TestStatuses(testtools.TestCase):
         self.assertEqual(set(lookup._SERVICE_COLUMNS), set(seen[0]))
         self.assertEqual('cmp1', seen[0]['host'])
         self.assertEqual('nova-compute', seen[0]['binary'])
+
+    def test_a_server_whose_host_has_no_record_is_empty(self):
+        by_server = {}
+        self.lookup._statuses([('s1', None), ('s2', row('cmp1'))],
+                              by_server, {})
+        self.assertEqual({'s1': '', 's2': 'UP'}, by_server)
+
+
+class TestInCell(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.lookup = lookup.HostStatusLookup(CountingServiceGroup())
+        self.found = []
+        self.useFixture(fixtures.MockPatch(
+            'host_status_ext.lookup.select_servers_compute_services',
+            side_effect=lambda context, uuids: self.found))
+
+    def test_a_server_the_cell_does_not_hold_gets_no_value(self):
+        # The context targeted at another cell than the server's: the
+        # server is not found there, and the answer is not complete, so
+        # that the server gets no host_status rather than "".
+        self.found = [('s1', row('cmp1')), ('s2', None)]
+        statuses = self.lookup.in_cell('ctxt', ['s1', 's2', 'elsewhere'])
+        self.assertEqual({'s1': 'UP', 's2': ''}, statuses.by_server)
+        self.assertFalse(statuses.complete)
+
+
+class TestCellEpisodes(testtools.TestCase):
+    """A failing cell logs once per episode, not once per listing."""
+
+    def setUp(self):
+        super().setUp()
+        self.logs = self.useFixture(fixtures.FakeLogger(
+            name='host_status_ext.lookup'))
+        self.lookup = lookup.HostStatusLookup(CountingServiceGroup())
+        self.results = {}
+        self.useFixture(fixtures.MockPatch(
+            'nova.context.load_cells'))
+        self.useFixture(fixtures.MockPatch('nova.context.CELLS', []))
+        self.useFixture(fixtures.MockPatch(
+            'nova.context.scatter_gather_cells',
+            side_effect=lambda *args, **kwargs: dict(self.results)))
+
+    def test_n_failing_listings_log_two_lines(self):
+        self.results = {'cell1': [('s1', row('cmp1'))],
+                        'cell2': nova_context.did_not_respond_sentinel}
+        for _ in range(100):
+            statuses = self.lookup('ctxt', ['s1', 's2'], 10)
+            self.assertFalse(statuses.complete)
+            self.assertEqual({'s1': 'UP'}, statuses.by_server)
+        self.results['cell2'] = []
+        self.assertTrue(self.lookup('ctxt', ['s1'], 10).complete)
+        lines = self.logs.output.splitlines()
+        self.assertEqual(2, len(lines), self.logs.output)
+        self.assertIn('cell2', lines[0])
+        self.assertIn('no answer within 10 s', lines[0])
+        self.assertIn('recovered', lines[1])
+        self.assertIn('100 failure(s)', lines[1])

@@ -163,9 +163,11 @@ class TestHostStatusFilter(testtools.TestCase):
         self.assertEqual([(self.context, 'owner')], self.gate.calls)
 
     def test_nova_field_is_replaced_not_duplicated(self):
-        app = TinyNova({'server': view('a', 'cmp2', host_status='UP')})
+        # nova says DOWN for a host both forced down and disabled.
+        app = TinyNova({'server': view('a', 'cmp3', host_status='DOWN')})
         resp = self.call(app, path='/servers/a')
-        self.assertEqual(b'DOWN', resp.body.split(b'"host_status":"')[1][:4])
+        self.assertEqual(b'MAINTENANCE',
+                         resp.body.split(b'"host_status":"')[1][:11])
         self.assertEqual(1, resp.body.count(b'host_status'))
 
     def test_update_and_rebuild_from_2_75(self):
@@ -254,7 +256,7 @@ class TestHostStatusFilter(testtools.TestCase):
 
     def test_lookup_failure_returns_nova_response_exactly(self):
         self.lookup = FakeLookup({}, error=RuntimeError('db gone'))
-        app = TinyNova({'servers': [view('a', 'cmp1', host_status='UP')]})
+        app = TinyNova({'servers': [view('a', 'cmp1', host_status='DOWN')]})
         resp = self.call(app)
         self.assertUntouched(app, resp)
         self.assertEqual('req-1', resp.headers['x-compute-request-id'])
@@ -291,7 +293,7 @@ class TestHostStatusFilter(testtools.TestCase):
     def test_single_server_in_its_cell_lookup_fails_untouched(self):
         self.context.cell_uuid = 'cell-of-the-server'
         self.lookup.error = RuntimeError('cell database gone')
-        app = TinyNova({'server': view('a', 'cmp1', host_status='UP')})
+        app = TinyNova({'server': view('a', 'cmp1', host_status='DOWN')})
         self.assertUntouched(app, self.call(app, path='/servers/a'))
 
     def test_single_server_without_a_targeted_context_asks_every_cell(self):
@@ -314,6 +316,138 @@ class TestHostStatusFilter(testtools.TestCase):
         self.call(TinyNova({'servers': [view('a', 'cmp1')]}))
         self.assertEqual(1, len(self.lookup.calls))
         self.assertEqual([], self.lookup.servers_asked)
+
+    # nova wrote the field: the fast path -----------------------------------
+
+    def test_nova_field_without_down_goes_back_untouched(self):
+        app = TinyNova({'servers': [
+            view('a', 'cmp1', host_status='UP'),
+            view('b', 'cmp3', host_status='MAINTENANCE'),
+            view('c', 'cmp4', host_status='UNKNOWN'),
+            view('d', None, host_status='')]})
+        self.assertUntouched(app, self.call(app))
+        self.assertEqual([], self.lookup.calls)
+        self.assertEqual([], self.gate.calls)
+
+    def test_nova_field_without_down_on_a_show_untouched(self):
+        self.context.cell_uuid = 'cell-of-the-server'
+        app = TinyNova({'server': view('a', 'cmp1', host_status='UP')})
+        self.assertUntouched(app, self.call(app, path='/servers/a'))
+        self.assertEqual([], self.lookup.servers_asked)
+        self.assertEqual([], self.gate.calls)
+
+    def test_nova_field_is_kept_as_nova_wrote_it(self):
+        # Only DOWN is looked up: nova's other values stand, even where
+        # the lookup (here, a stale record) would say otherwise.
+        app = TinyNova({'servers': [view('a', 'cmp1', host_status='UNKNOWN'),
+                                    view('b', 'cmp3', host_status='DOWN')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual(['UNKNOWN', 'MAINTENANCE'],
+                         [s['host_status'] for s in servers])
+        self.assertEqual([['b']], self.lookup.calls)
+
+    def test_down_that_stays_down_leaves_the_body_as_nova_made_it(self):
+        app = TinyNova({'servers': [view('a', 'cmp1', host_status='UP'),
+                                    view('b', 'cmp2', host_status='DOWN')]})
+        self.assertUntouched(app, self.call(app))
+        self.assertEqual([['b']], self.lookup.calls)
+
+    def test_down_servers_ask_one_server_per_host_and_project(self):
+        app = TinyNova({'servers': [
+            view('a', 'cmp3', host_status='DOWN'),
+            view('b', 'cmp3', host_status='DOWN'),
+            view('c', 'cmp3', project='p2', host_status='DOWN'),
+            view('d', 'cmp1', host_status='UP')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual(['MAINTENANCE'] * 3 + ['UP'],
+                         [s['host_status'] for s in servers])
+        self.assertEqual([['a', 'c']], self.lookup.calls)
+        self.assertEqual([(self.context, None)], self.gate.calls)
+
+    def test_down_on_a_show_asks_the_servers_cell_against_its_project(self):
+        self.context.cell_uuid = 'cell-of-the-server'
+        app = TinyNova({'server': view('a', 'cmp3', project='owner',
+                                       host_status='DOWN')})
+        resp = self.call(app, path='/servers/a')
+        self.assertEqual('MAINTENANCE',
+                         resp.json_body['server']['host_status'])
+        self.assertEqual([('cell-of-the-server', ['a'])],
+                         self.lookup.servers_asked)
+        self.assertEqual([(self.context, 'owner')], self.gate.calls)
+
+    def test_down_in_a_name_costs_a_decode_not_a_lookup(self):
+        app = TinyNova({'servers': [view('a', 'cmp1', name='DOWN',
+                                         host_status='UP')]})
+        self.assertUntouched(app, self.call(app))
+        self.assertEqual([], self.lookup.calls)
+
+    def test_an_escaped_down_is_seen(self):
+        body = json.dumps({'server': view('a', 'cmp3', host_status='DOWN')})
+        body = body.replace('"DOWN"', '"\\u0044OWN"').encode()
+        app = TinyNova(body)
+        resp = self.call(app, path='/servers/a')
+        self.assertEqual('MAINTENANCE',
+                         resp.json_body['server']['host_status'])
+
+    def test_down_but_the_policy_now_hides_it_withholds_every_value(self):
+        self.gate = FakeGate(authorization.Visibility.NONE)
+        app = TinyNova({'servers': [view('a', 'cmp1', host_status='UP'),
+                                    view('b', 'cmp3', host_status='DOWN')]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual([False, False], ['host_status' in s for s in servers])
+
+    def test_down_cell_record_beside_nova_field_untouched(self):
+        partial = {'id': 'p', 'tenant_id': 'p1', 'status': 'UNKNOWN'}
+        app = TinyNova({'servers': [view('a', 'cmp3', host_status='DOWN'),
+                                    partial]})
+        servers = self.call(app).json_body['servers']
+        self.assertEqual('MAINTENANCE', servers[0]['host_status'])
+        self.assertEqual(partial, servers[1])
+
+    # Logs under failure ------------------------------------------------------
+
+    def warnings(self, logger):
+        return [line for line in logger.output.splitlines()
+                if 'host_status filter' in line]
+
+    def test_failing_requests_log_one_episode(self):
+        logger = self.useFixture(fixtures.FakeLogger(
+            name='host_status_ext.middleware'))
+        self.lookup = FakeLookup({}, error=RuntimeError('nova API changed'))
+        filt = middleware.HostStatusFilter(
+            None, host_lookup=self.lookup, gate=self.gate)
+        for _ in range(50):
+            app = TinyNova({'servers': [view('a', 'cmp1')]})
+            filt.application = app
+            request = webob.Request.blank('/servers/detail')
+            request.environ['nova.context'] = self.context
+            self.assertUntouched(app, request.get_response(filt))
+        lines = self.warnings(logger)
+        self.assertEqual(1, len(lines), logger.output)
+        self.assertIn('failing', lines[0])
+        self.assertEqual(1, logger.output.count('Traceback'))
+        # The next request the filter completes ends the episode.
+        self.lookup.error = None
+        filt.application = TinyNova({'servers': [view('a', 'cmp1')]})
+        request = webob.Request.blank('/servers/detail')
+        request.environ['nova.context'] = self.context
+        request.get_response(filt)
+        lines = self.warnings(logger)
+        self.assertEqual(2, len(lines), logger.output)
+        self.assertIn('recovered', lines[1])
+        self.assertIn('50 failure(s)', lines[1])
+
+    def test_a_misplaced_filter_says_so_once(self):
+        logger = self.useFixture(fixtures.FakeLogger(
+            name='host_status_ext.middleware'))
+        filt = middleware.HostStatusFilter(
+            TinyNova({'servers': [view('a', 'cmp1')]}),
+            host_lookup=self.lookup, gate=self.gate)
+        for _ in range(20):
+            webob.Request.blank('/servers/detail').get_response(filt)
+        lines = self.warnings(logger)
+        self.assertEqual(1, len(lines), logger.output)
+        self.assertIn('keystonecontext', lines[0])
 
     def test_filter_factory(self):
         app = TinyNova({})

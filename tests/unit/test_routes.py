@@ -68,7 +68,9 @@ class TestWantsHostStatus(testtools.TestCase):
                 resp.headers['X-OpenStack-Nova-API-Version'] = version
             else:
                 resp.headers['OpenStack-API-Version'] = 'compute ' + version
-        return resp
+        # What the filter has of nova's response: the WSGI status line and
+        # header list.
+        return resp.status, resp.headerlist
 
     @ddt.data(
         (routes.Kind.SHOW, '2.15', False),
@@ -84,27 +86,32 @@ class TestWantsHostStatus(testtools.TestCase):
     def test_microversion(self, kind, version, wanted):
         status = 202 if kind is routes.Kind.REBUILD else 200
         self.assertEqual(wanted, routes.wants_host_status(
-            kind, self.response(status=status, version=version)))
+            kind, *self.response(status=status, version=version)))
 
     def test_rebuild_at_2_75_is_202(self):
         self.assertTrue(routes.wants_host_status(
-            routes.Kind.REBUILD, self.response(status=202, version='2.75')))
+            routes.Kind.REBUILD, *self.response(status=202, version='2.75')))
         self.assertFalse(routes.wants_host_status(
-            routes.Kind.REBUILD, self.response(status=200, version='2.75')))
+            routes.Kind.REBUILD, *self.response(status=200, version='2.75')))
 
     def test_legacy_header(self):
         self.assertTrue(routes.wants_host_status(
-            routes.Kind.SHOW, self.response(version='2.16', legacy=True)))
+            routes.Kind.SHOW, *self.response(version='2.16', legacy=True)))
 
     def test_no_version_header_is_2_1(self):
         self.assertFalse(routes.wants_host_status(
-            routes.Kind.SHOW, self.response(version=None)))
+            routes.Kind.SHOW, *self.response(version=None)))
 
     @ddt.data(404, 403, 409, 500, 203, 204)
     def test_not_success(self, status):
         self.assertFalse(routes.wants_host_status(
-            routes.Kind.SHOW, self.response(status=status)))
+            routes.Kind.SHOW, *self.response(status=status)))
 
     def test_not_json(self):
         self.assertFalse(routes.wants_host_status(
-            routes.Kind.SHOW, self.response(content_type='text/html')))
+            routes.Kind.SHOW, *self.response(content_type='text/html')))
+
+    def test_content_type_with_parameters_and_case(self):
+        self.assertTrue(routes.wants_host_status(
+            routes.Kind.SHOW, *self.response(
+                content_type='Application/JSON; charset=UTF-8')))

@@ -20,6 +20,7 @@ import time
 from tools.minicloud import bootstrap
 from tools.minicloud import cell2
 from tools.minicloud import configs
+from tools.minicloud import horizon
 from tools.minicloud import layout
 from tools.minicloud import paste
 from tools.minicloud import procs
@@ -49,6 +50,7 @@ def up(plugin=True):
     system.install()
     venv.ensure()
     venv.ensure_telemetry()
+    venv.ensure_horizon()
     system.start()
     if not bootstrap.DONE.exists():
         # A new state folder (a fresh clone, or after down --wipe): start
@@ -66,6 +68,7 @@ def up(plugin=True):
     if paste_before != layout.NOVA_PASTE.read_text():
         # A running nova-api would keep the pipeline it loaded.
         procs.stop('nova-api')
+    horizon.configure()
     bootstrap.databases()
     services.start('keystone')
     procs.wait_for(lambda: services.api_ready('keystone'), 'keystone',
@@ -88,11 +91,13 @@ def up(plugin=True):
     mark('computes registered')
     procs.wait_for(services.notifier_ready, 'host-status-notifiers',
                    API_TIMEOUT, watch=list(layout.NOTIFIERS) + [layout.REDIS])
-    mark('notifiers poll')
+    mark('notifiers read the cells')
     procs.wait_for(services.telemetry_ready, 'ceilometer, aodh, webhook',
                    API_TIMEOUT, interval=1,
                    watch=list(layout.TELEMETRY_SERVICES) + [layout.WEBHOOK])
     mark('telemetry listens')
+    horizon.wait_ready()
+    mark('Horizon answers')
     bootstrap.discover_hosts()
     in_venv('tools.minicloud.seed', 'resources')
     print('minicloud: up in %.0f s (%s started; plugin %s); logs in %s'
@@ -102,7 +107,7 @@ def up(plugin=True):
 
 
 def down(wipe=False, machine=False):
-    stopped = procs.stop_many([layout.PLAIN_API] +
+    stopped = procs.stop_many([layout.PLAIN_API, layout.HORIZON_PLAIN] +
                               list(reversed(layout.services())))
     print('minicloud: stopped %s' % (', '.join(stopped) or 'nothing'),
           flush=True)
@@ -137,6 +142,9 @@ def status():
         elif name == 'ceilometer-agent-notification':
             extra = ' listens to %s (exchange %s)' % (
                 layout.CEILOMETER_QUEUE, layout.NOTIFICATION_EXCHANGE)
+        elif name == layout.HORIZON:
+            extra = ' answers %s' % layout.HORIZON_URL \
+                if p and horizon.ready() else ' (no answer)'
         elif name == layout.WEBHOOK:
             extra = ' answers %s' % layout.WEBHOOK_URL \
                 if p and procs.http_ok(layout.WEBHOOK_URL + '/') \

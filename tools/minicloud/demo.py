@@ -14,6 +14,7 @@ import sys
 import time
 
 from tools.minicloud import alarms
+from tools.minicloud import browser
 from tools.minicloud import client
 from tools.minicloud import layout
 from tools.minicloud import policy
@@ -26,6 +27,8 @@ SHOW = ['--os-compute-api-version', '2.16', 'server', 'show',
         '-c', 'name', '-c', 'status', '-c', 'host_status']
 LIST = ['--os-compute-api-version', '2.16', 'server', 'list', '--long',
         '-c', 'Name', '-c', 'Status', '-c', 'Host Status']
+# The owner's Instances table in Horizon, with a host forced down.
+SCREENSHOT = layout.STATE / 'dashboard-instances.png'
 
 
 def say(text=''):
@@ -202,6 +205,8 @@ def main():
     scenario.set_disabled(admin, HOST_WALK, False)
     policy.write(owner_line=False)
 
+    dashboard(admin, owner_s, ids)
+
     step('Latencies (owner\'s GET /servers/{id} at 2.16, polled every '
          '50 ms)')
     say('force-down call returned -> owner sees DOWN:   %6.3f s'
@@ -216,10 +221,41 @@ def main():
     say('(nova counts service_down_time from the last heartbeat, which came '
         'up to report_interval before the kill; each poll is one API call)')
     say()
+    say('Horizon (with the host-status-dashboard plugin): %s, as admin, '
+        'owner or stranger, password %s (domain Default)'
+        % (layout.HORIZON_URL, layout.PASSWORD))
     say('The mini-cloud is still running (policy back to nova\'s defaults;'
         ' the owner\'s alarm demo-%s-host is kept: "openstack alarm list" as'
         ' the owner). Stop it with: python -m tools.minicloud down' % WEB)
     return 0
+
+
+def dashboard(admin, owner_s, ids):
+    """The owner's Instances page in Horizon, a host forced down."""
+    step('9. The owner\'s Horizon: %s forced down, the policy line on'
+         % HOST_WALK)
+    say('Horizon: %s (user owner, password %s)' % (layout.HORIZON_URL,
+                                                   layout.PASSWORD))
+    policy.write(owner_line=True)
+    operator('openstack compute service set --down %s nova-compute'
+             % HOST_WALK)
+    scenario.set_forced_down(admin, HOST_WALK, True)
+    try:
+        client.poll(lambda: client.host_status_of(owner_s, ids[WEB]),
+                    'DOWN', 10)
+        with browser.Browser() as b:
+            b.login(layout.OWNER)
+            table = b.instances()
+            for name in (WEB, DB):
+                row = table.row(name)
+                say('[browser, owner] %-8s Status %-8s Host Status %s' % (
+                    name, row['Status']['text'],
+                    row['Host Status']['text']))
+            b.screenshot(SCREENSHOT)
+        say('screenshot of the owner\'s Instances page: %s' % SCREENSHOT)
+    finally:
+        scenario.set_forced_down(admin, HOST_WALK, False)
+        policy.write(owner_line=False)
 
 
 if __name__ == '__main__':

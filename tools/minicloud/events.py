@@ -247,16 +247,19 @@ class ProcessWatcher(object):
         self.reader.join(5)
 
 
-def wait_all(watcher, ids, old, new, timeout):
+def wait_all(watcher, ids, old, new, timeout, since=None):
     """Wait until every server of ``ids`` got an ``old`` -> ``new`` event.
 
+    :param since: count only the events received from this moment
+        (``time.monotonic()``) on; all of them if None.
     :returns: True if they all did within ``timeout`` s.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         got = {e.data.get('uuid') for e in watcher.events()
-               if (e.data.get('old_host_status'),
-                   e.data.get('host_status')) == (old, new)}
+               if (since is None or e.received >= since)
+               and (e.data.get('old_host_status'),
+                    e.data.get('host_status')) == (old, new)}
         if set(ids) <= got:
             return True
         time.sleep(0.2)

@@ -22,7 +22,6 @@ replies; this adds what the tallies cannot see:
   when its servers' events came, or that they did not.
 """
 
-import collections
 import os
 import re
 import signal
@@ -31,12 +30,15 @@ import time
 
 from tools.minicloud import cell2
 from tools.minicloud import client
+from tools.minicloud import cloud
+from tools.minicloud import configs
 from tools.minicloud import events
 from tools.minicloud import layout
 from tools.minicloud import procs
 from tools.minicloud import pyspy
 from tools.minicloud import scenario
 from tools.minicloud import services
+from tools.minicloud import verdicts
 from tools import waiting
 
 #: How long cell2's database stays hung: at least two minutes, past nova's
@@ -49,6 +51,9 @@ BASELINE = 8.0
 #: Bounds a wait for the notifier's events of one change; not a figure.
 EVENT_WAIT = 45.0
 QUIET = 2.0
+#: PyMySQL's read and write timeouts for cell2-db-hung-read-timeout: below
+#: nova's 60 s wait for a cell, far above a healthy query here.
+READ_TIMEOUT = 20
 CELL1_HOST = layout.CELL1_HOSTS[1]
 CELL2_HOST = layout.CELL2_HOSTS[0]
 ARMS = {'with filter': 'nova-api', 'without filter': layout.PLAIN_API}
@@ -139,13 +144,14 @@ def signal_cell2_db(sig):
     os.killpg(procs.pid(layout.CELL2_DB_SERVER), sig)
 
 
-def change(watcher, host, ids, notes, key, made):
+def change(watcher, host, ids, notes, key, steps):
     """Kill the host's nova-compute and start it again; time the events.
 
     Each step's time is from the step to the last of its servers' events
     (None if they did not all come within EVENT_WAIT).
 
-    :param made: a Counter of ``(server, old, new)`` the steps made.
+    :param steps: the steps made are added to it, as ``(when, server ids,
+        old, new)``.
     """
     for step, old, new, act in (('down', 'UP', 'UNKNOWN',
                                  scenario.stop_compute),
@@ -153,10 +159,52 @@ def change(watcher, host, ids, notes, key, made):
                                  scenario.start_compute)):
         started = time.monotonic()
         act(host)
-        made.update((sid, old, new) for sid in ids)
-        came = events.wait_all(watcher, ids, old, new, EVENT_WAIT)
+        steps.append((started, ids, old, new))
+        came = events.wait_all(watcher, ids, old, new, EVENT_WAIT,
+                               since=started)
         notes['%s %s s' % (key, step)] = (
             round(time.monotonic() - started, 1) if came else None)
+
+
+def set_cell2_url(read_timeout=None):
+    """cell2's mapping with PyMySQL's read and write timeouts, or without.
+
+    As an operator sets them (nova-manage cell_v2 update_cell); nova-api
+    (both arms) and the notifiers cache the mappings: they restart.
+    """
+    url = layout.cell2_db_url()
+    if read_timeout:
+        url += '&read_timeout=%d&write_timeout=%d' % (
+            read_timeout, read_timeout)
+    cell_uuid = subprocess.run(
+        ['mysql', '-N', '-u', layout.DB_USER, '-p' + layout.PASSWORD,
+         '-h', layout.HOST, layout.DB_PREFIX + 'nova_api', '-e',
+         'SELECT uuid FROM cell_mappings WHERE name = "%s"' % layout.CELL2],
+        capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run([layout.venv_bin('nova-manage'), '--config-file',
+                    str(layout.NOVA_ETC / 'nova.conf'), 'cell_v2',
+                    'update_cell', '--cell_uuid', cell_uuid,
+                    # NOTE: without it nova-manage compares the default
+                    # transport URL, cell1's, and refuses (exit 3).
+                    '--transport-url', configs.CELL2_RABBIT,
+                    '--database_connection', url], check=True,
+                   capture_output=True)
+    cloud.restart_api(plugin=True)
+    procs.stop(layout.PLAIN_API)
+    services.start_plain_api()
+    procs.stop_many(list(layout.NOTIFIERS))
+    for name in layout.NOTIFIERS:
+        services.start(name)
+    procs.wait_for(services.notifier_ready, 'host-status-notifiers', 120)
+
+
+def fault_with_read_timeout(phase, ctx):
+    """The hung cell, with READ_TIMEOUT in cell2's URL."""
+    phase.cleanups.append(set_cell2_url)
+    set_cell2_url(READ_TIMEOUT)
+    phase.restart()
+    phase.notes['cell2 read_timeout s'] = READ_TIMEOUT
+    fault(phase, ctx)
 
 
 def fault(phase, ctx):
@@ -171,7 +219,7 @@ def fault(phase, ctx):
     notes = phase.notes
     notes['threads before'] = {arm: threads(n) for arm, n in ARMS.items()}
     watcher = events.ProcessWatcher()
-    made = collections.Counter()
+    steps = []
     stopped = False
     try:
         time.sleep(BASELINE)
@@ -181,7 +229,7 @@ def fault(phase, ctx):
         time.sleep(BEFORE_CHANGE)
         phase.mark('cell1 host changes during the hang')
         change(watcher, CELL1_HOST, on[CELL1_HOST], notes, 'cell1 (hung)',
-               made)
+               steps)
         left = HUNG - (time.monotonic() - phase.marks['fault'])
         time.sleep(max(0.0, left))
         notes['threads at end of hang'] = {
@@ -196,14 +244,18 @@ def fault(phase, ctx):
         # NOTE: cell2's computes could not write a heartbeat while it
         # hung; wait for their next ones before changing a cell2 host.
         admin_s = client.session(layout.ADMIN)
-        for sid in on[CELL2_HOST]:
-            client.poll(lambda s=sid: shown(admin_s, s), 'UP', EVENT_WAIT,
-                        interval=0.5)
-        phase.mark('cell2 hosts UP again')
+        try:
+            waiting.wait_until(
+                lambda: all(shown(admin_s, s) == 'UP'
+                            for s in on[CELL2_HOST]),
+                EVENT_WAIT, 'cell2 hosts UP again', interval=0.5)
+            phase.mark('cell2 hosts UP again')
+        except TimeoutError:
+            phase.mark('cell2 hosts not UP again within %d s' % EVENT_WAIT)
         change(watcher, CELL2_HOST, on[CELL2_HOST], notes,
-               'cell2 (resumed)', made)
+               'cell2 (resumed)', steps)
         change(watcher, CELL1_HOST, on[CELL1_HOST], notes,
-               'cell1 (resumed)', made)
+               'cell1 (resumed)', steps)
         phase.mark('changes after resume sent')
         time.sleep(QUIET)
     finally:
@@ -217,17 +269,10 @@ def fault(phase, ctx):
     notes['timed-out cells logged (pool full)'] = {
         arm: '%d (%d)' % (log.matching(TIMED_OUT), log.matching(POOL_FULL))
         for arm, log in logs.items()}
-    seen = collections.Counter(
-        (e.data.get('uuid'), e.data.get('old_host_status'),
-         e.data.get('host_status')) for e in received)
+    lost, duplicates, other = verdicts.delivery(steps, received)
     notes.update({
-        'changes made': sum(made.values()),
-        'lost': sum(max(0, n - seen[k]) for k, n in made.items()),
-        'duplicates': sum(max(0, seen[k] - n) for k, n in made.items()),
-        # cell2's hosts go UNKNOWN when the notifier reads their
-        # heartbeats again, before their next heartbeat lands.
-        'other events': sum(n for k, n in seen.items() if k not in made),
-    })
+        'changes made': sum(len(ids) for _, ids, _, _ in steps),
+        'lost': lost, 'duplicates': duplicates, 'other events': other})
     phase.settled_hooks.append(lambda: notes.update({
         'threads after recovery': {arm: threads(n)
                                    for arm, n in ARMS.items()}}))

@@ -172,6 +172,30 @@ TELEMETRY_SERVICES = ('aodh-api', 'aodh-listener', 'aodh-notifier',
                       'ceilometer-agent-notification')
 
 
+# Horizon 27 with this project's dashboard plugin (host-status-dashboard,
+# dashboard/), in a venv of its own from the plugin's constraints file: a
+# Horizon host has Horizon and the plugin, and nothing of nova. Served by
+# uWSGI on loopback; keystone login; sessions in a local-memory cache (one
+# uWSGI process), no memcached; static files compressed offline at ``up``.
+HORIZON = 'horizon'
+HORIZON_VENV = STATE / 'horizon-venv'
+HORIZON_CONSTRAINTS = REPO / 'dashboard' / 'upper-constraints.txt'
+HORIZON_PORT = 8080
+HORIZON_URL = 'http://%s:%d' % (HOST, HORIZON_PORT)
+HORIZON_STATIC = DATA / 'horizon' / 'static'
+HORIZON_ENABLED_FILE = (REPO / 'dashboard' / 'host_status_dashboard' /
+                        'enabled' / '_1031_host_status.py')
+# A second Horizon of the same venv without the plugin's app and tab, run
+# only by the dashboard benchmark, so that both arms load side by side.
+HORIZON_PLAIN = 'horizon-plain'
+HORIZON_PLAIN_PORT = 8081
+HORIZON_PLAIN_URL = 'http://%s:%d' % (HOST, HORIZON_PLAIN_PORT)
+
+
+def horizon_bin(name):
+    return str(HORIZON_VENV / 'bin' / name)
+
+
 def openrc(account):
     """``OS_*`` variables for the ``openstack`` CLI as ``account``."""
     user, project, _ = account
@@ -212,4 +236,4 @@ def services():
     return [REDIS, CELL2_DB_SERVER] + list(APIS) + [
         'nova-conductor', CELL2_CONDUCTOR, 'nova-scheduler'] + [
         'nova-compute@' + h for h in COMPUTE_HOSTS] + list(NOTIFIERS) + list(
-        TELEMETRY_SERVICES) + [WEBHOOK]
+        TELEMETRY_SERVICES) + [WEBHOOK, HORIZON]

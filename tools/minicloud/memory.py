@@ -17,6 +17,8 @@ the RSS, the PSS and the USS (the worker's private pages) of each worker.
 
 import time
 
+from tools import waiting
+
 KINDS = (('rss', ('Rss',)), ('pss', ('Pss',)),
          ('uss', ('Private_Clean', 'Private_Dirty')))
 
@@ -78,11 +80,13 @@ def measure(requests, workers, total_requests, steps=10, warmup=300,
 
     def wait_for(n):
         """True once every arm has answered ``n``; False at the deadline."""
-        while min(requests().values()) < n:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(1)
-        return True
+        try:
+            return waiting.wait_until(
+                lambda: min(requests().values()) >= n,
+                deadline - time.monotonic(), '%d requests per arm' % n,
+                interval=1)
+        except TimeoutError:
+            return False
 
     samples = []
     for step in range(steps + 1):

@@ -9,6 +9,7 @@ import subprocess
 
 from tools.minicloud import cell2
 from tools.minicloud import configs
+from tools.minicloud import horizon
 from tools.minicloud import layout
 from tools.minicloud import paste
 from tools.minicloud import procs
@@ -83,6 +84,8 @@ def argv(name):
     if name == 'ceilometer-agent-notification':
         return [layout.telemetry_bin(name),
                 '--config-file', str(layout.CEILOMETER_CONF)]
+    if name in (layout.HORIZON, layout.HORIZON_PLAIN):
+        return horizon.uwsgi_argv(name) + UWSGI_COMMON
     if name == layout.WEBHOOK:
         return [layout.venv_bin('python'), '-m', 'tools.minicloud.webhook',
                 '--port', str(layout.WEBHOOK_PORT)]
@@ -118,6 +121,8 @@ def env(name):
         return api_env(name)
     if name == layout.WEBHOOK:
         return {'PYTHONPATH': str(layout.REPO)}
+    if name in (layout.HORIZON, layout.HORIZON_PLAIN):
+        return horizon.env(name)
     if name == 'aodh-api':
         # $SNAP/etc/aodh/aodh.conf is layout.AODH_CONF (aodh_api_argv).
         return {'SNAP': str(layout.STATE)}
@@ -151,9 +156,9 @@ def redis_ready():
 
 
 def notifier_ready():
-    """True once every notifier runs and cell1 has an owner that polled it.
+    """True once every notifier runs and cell1 has an owner that read it.
 
-    The owner's first poll of a cell records its starting point in the
+    The owner's first read of a cell records its starting point in the
     notifiers' database (cheap to ask with the mysql CLI).
     """
     if not all(procs.pid(n) for n in layout.NOTIFIERS):

@@ -15,7 +15,9 @@ import subprocess
 from tools.minicloud import layout
 from tools import waiting
 
-PACKAGES = ('mariadb-server', 'rabbitmq-server', 'redis-server')
+PACKAGES = ('mariadb-server', 'rabbitmq-server', 'redis-server',
+            # the dashboard's browser tests and the demo's screenshot
+            'chromium', 'chromium-driver')
 
 # NOTE: RabbitMQ listens on every address unless told; epmd and the
 # Erlang distribution port too.

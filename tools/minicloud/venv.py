@@ -21,8 +21,9 @@ STACK = ('nova', 'keystone', 'glance', 'neutron', 'openstack-placement',
          # this project's requirement beyond nova's (it is installed
          # --no-deps below)
          'orjson',
-         # the e2e tests run inside this venv
-         'stestr', 'testtools', 'fixtures',
+         # the e2e tests run inside this venv (Selenium drives Debian's
+         # chromium for the dashboard's)
+         'stestr', 'testtools', 'fixtures', 'selenium',
          # ``openstack alarm ...``: the owner's way to Aodh
          'aodhclient')
 
@@ -59,6 +60,36 @@ def ensure_telemetry():
     _pip('install', '-c', str(layout.TELEMETRY_CONSTRAINTS),
          *TELEMETRY_STACK, python=python)
     TELEMETRY_MARKER.write_text(want)
+
+
+# Horizon and the WSGI server; the plugin is installed editable on top
+# (from dashboard/, without dependencies: Horizon is its only one).
+HORIZON_STACK = ('horizon', 'uwsgi')
+HORIZON_MARKER = layout.HORIZON_VENV / '.minicloud-built'
+HORIZON_PLUGIN = layout.REPO / 'dashboard'
+
+
+def ensure_horizon():
+    """Build the Horizon venv if it is missing or stale.
+
+    The plugin is installed editable, so that the running Horizon loads
+    the working tree's code; it is reinstalled when its setup.cfg changed.
+    """
+    want = _fingerprint(layout.HORIZON_CONSTRAINTS, HORIZON_STACK) + \
+        hashlib.sha256((HORIZON_PLUGIN / 'setup.cfg').read_bytes()
+                       ).hexdigest()
+    if HORIZON_MARKER.exists() and HORIZON_MARKER.read_text() == want:
+        return
+    print('minicloud: building %s (a minute or two)' % layout.HORIZON_VENV,
+          flush=True)
+    python = layout.horizon_bin('python')
+    if not (layout.HORIZON_VENV / 'bin' / 'python').exists():
+        subprocess.run([sys.executable, '-m', 'venv',
+                        str(layout.HORIZON_VENV)], check=True)
+    _pip('install', '-c', str(layout.HORIZON_CONSTRAINTS), *HORIZON_STACK,
+         python=python)
+    _pip('install', '--no-deps', '-e', str(HORIZON_PLUGIN), python=python)
+    HORIZON_MARKER.write_text(want)
 
 
 def ensure():

@@ -171,3 +171,34 @@ class Tally(object):
         """
         return sum(lost.get(cell, 0) for s, _, _, lost in self.timeline
                    if start <= s < end)
+
+
+def delivery(steps, received):
+    """``(lost, duplicates, other events)`` of the notifier's changes.
+
+    A step's event is one of its transition for one of its servers,
+    received after the step and before the next step began; a server that
+    got none of its step's is lost (its owner never heard of that change,
+    even late), one that got several has duplicates. Every other event is
+    counted as other (cell2's hosts going UNKNOWN and back as the notifier
+    reads their stale heartbeats once the cell answers again).
+
+    :param steps: the changes made, in order, as ``(when, server ids, old,
+        new)`` (``when`` on the clock of the events' ``received``).
+    :param received: the notifier's events (``tools.minicloud.events``
+        ``Event``: ``received`` and the payload's ``data``), as a consumer
+        received them.
+    """
+    lost = duplicates = 0
+    attributed = set()
+    for i, (start, ids, old, new) in enumerate(steps):
+        end = steps[i + 1][0] if i + 1 < len(steps) else float('inf')
+        for sid in ids:
+            mine = [n for n, e in enumerate(received)
+                    if start <= e.received < end
+                    and (e.data.get('uuid'), e.data.get('old_host_status'),
+                         e.data.get('host_status')) == (sid, old, new)]
+            attributed.update(mine)
+            lost += not mine
+            duplicates += max(0, len(mine) - 1)
+    return lost, duplicates, len(received) - len(attributed)

@@ -29,6 +29,20 @@ def in_ci():
     return os.environ.get('CI', '').lower() in ('true', '1', 'yes')
 
 
+def need_ha_binaries():
+    """Skip unless redis, etcd and RabbitMQ are installed; fail in CI."""
+    # NOTE: .ci/run installs them; a developer's machine may lack them,
+    # and skips. In CI (CI=true) a missing one fails the run: a skip
+    # there would hide the whole suite behind "0 failed".
+    missing = [binary for binary in HA_BINARIES if not shutil.which(binary)]
+    if missing:
+        reason = ('%s not installed (Debian: redis-server, etcd-server, '
+                  'rabbitmq-server)' % ', '.join(missing))
+        if in_ci():
+            raise AssertionError('CI=true and ' + reason)
+        raise unittest.SkipTest(reason)
+
+
 class HATestCase(testtools.TestCase):
     """A broker per class; redis, nova's databases, a state DB per test."""
 
@@ -37,17 +51,7 @@ class HATestCase(testtools.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # NOTE: .ci/run installs them; a developer's machine may lack them,
-        # and skips. In CI (CI=true) a missing one fails the run: a skip
-        # there would hide the whole suite behind "0 failed".
-        missing = [binary for binary in HA_BINARIES
-                   if not shutil.which(binary)]
-        if missing:
-            reason = ('%s not installed (Debian: redis-server, etcd-server, '
-                      'rabbitmq-server)' % ', '.join(missing))
-            if in_ci():
-                raise AssertionError('CI=true and ' + reason)
-            raise unittest.SkipTest(reason)
+        need_ha_binaries()
         cls.rabbit = processes.RabbitNode()
         cls.rabbit.setUp()
 

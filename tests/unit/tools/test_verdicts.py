@@ -1,9 +1,15 @@
 """How the fault run judges one reply (tools/minicloud/verdicts.py)."""
 
+import collections
+
 import testtools
 
 from tools.minicloud import traffic
 from tools.minicloud import verdicts
+
+
+# What verdicts.delivery reads of tools.minicloud.events.Event.
+Event = collections.namedtuple('Event', ['received', 'data'])
 
 
 def reply(status, body, start=0.0, end=0.1):
@@ -94,3 +100,39 @@ class TallyTest(testtools.TestCase):
         self.assertEqual(2.5, tally.recovery(8.0))
         self.assertEqual(0.0, tally.recovery(11.0))
         self.assertEqual(1, tally.lost_between(0.0, 5.0, 'cell1'))
+
+
+class DeliveryTest(testtools.TestCase):
+    """How the hung-cell row counts the notifier's events per change."""
+
+    def event(self, at, sid, old, new):
+        return Event(at, {'uuid': sid, 'old_host_status': old,
+                          'host_status': new})
+
+    STEPS = [(10.0, ['a', 'b'], 'UP', 'UNKNOWN'),
+             (20.0, ['a', 'b'], 'UNKNOWN', 'UP')]
+
+    def test_each_server_once_per_step(self):
+        received = [self.event(11, 'a', 'UP', 'UNKNOWN'),
+                    self.event(12, 'b', 'UP', 'UNKNOWN'),
+                    self.event(21, 'a', 'UNKNOWN', 'UP'),
+                    self.event(25, 'b', 'UNKNOWN', 'UP')]
+        self.assertEqual((0, 0, 0), verdicts.delivery(self.STEPS, received))
+
+    def test_a_change_never_heard_of_is_lost_even_if_undone_later(self):
+        # The notifier missed the host going UNKNOWN and back: nothing.
+        self.assertEqual((4, 0, 0), verdicts.delivery(self.STEPS, []))
+
+    def test_late_is_not_lost_while_the_step_lasts(self):
+        received = [self.event(19.9, 'a', 'UP', 'UNKNOWN'),
+                    self.event(20.1, 'b', 'UP', 'UNKNOWN')]
+        # b's came after the next step began: lost for its step, and other.
+        self.assertEqual((3, 0, 1), verdicts.delivery(self.STEPS, received))
+
+    def test_copies_are_duplicates_and_strays_are_other(self):
+        received = [self.event(11, 'a', 'UP', 'UNKNOWN'),
+                    self.event(13, 'a', 'UP', 'UNKNOWN'),
+                    self.event(14, 'b', 'UP', 'UNKNOWN'),
+                    self.event(15, 'c', 'UP', 'UNKNOWN'),
+                    self.event(5, 'a', 'UNKNOWN', 'UP')]
+        self.assertEqual((2, 1, 2), verdicts.delivery(self.STEPS, received))
