@@ -37,7 +37,6 @@ import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import shutil  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -61,6 +60,7 @@ from host_status_ext.notifier import conf as notifier_conf  # noqa: E402
 from host_status_ext import status  # noqa: E402
 from tests import notifier_processes as processes  # noqa: E402
 from tools.minicloud import events  # noqa: E402
+from tools import stats  # noqa: E402
 
 CONF = nova.conf.CONF
 TOPIC = 'host_status_bench'
@@ -71,20 +71,8 @@ HEARTBEAT_HOST = 'cell2-host1'
 HEARTBEAT_SERVERS = 5
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1,
-                   int(round(pct / 100.0 * len(ordered) + 0.5)) - 1))
-    return ordered[k]
-
-
 def summary(values):
-    return {'n': len(values),
-            'min': round(min(values), 4),
-            'p50': round(statistics.median(values), 4),
-            'p95': round(percentile(values, 95), 4),
-            'p99': round(percentile(values, 99), 4),
-            'max': round(max(values), 4)}
+    return stats.summary(values, percentiles=(50, 95, 99), digits=4)
 
 
 def set_forced_down(ctxt, cell, host, value):

@@ -31,7 +31,6 @@ import json
 import os
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -41,24 +40,15 @@ sys.path.insert(0, ROOT)
 
 from tests import notifier_processes as processes  # noqa: E402
 from tools.minicloud import events  # noqa: E402
+from tools import stats  # noqa: E402
+from tools import waiting  # noqa: E402
 
 SERVERS = 20
 NAMES = ('a', 'b', 'c')
 
 
-def percentile(values, pct):
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1,
-                   int(round(pct / 100.0 * len(ordered) + 0.5)) - 1))
-    return ordered[k]
-
-
 def summary(values):
-    return {'n': len(values), 'min': round(min(values), 3),
-            'p50': round(statistics.median(values), 3),
-            'p90': round(percentile(values, 90), 3),
-            'p99': round(percentile(values, 99), 3),
-            'max': round(max(values), 3)}
+    return stats.summary(values, percentiles=(50, 95, 99), digits=4)
 
 
 class Soak(object):
@@ -105,7 +95,7 @@ class Soak(object):
         always leaves two live members.
         """
         for n in self.notifiers.values():
-            processes.wait_until(
+            waiting.wait_until(
                 lambda n=n: 'Coordination started' in n.log_text(), 120,
                 '%s joined' % n.name, interval=0.2)
         cells = set(self.cloud.cells.values())
@@ -135,8 +125,8 @@ class Soak(object):
         time.sleep(random.uniform(0, self.args.max_delay))
         killed = time.monotonic()
         self.notifiers[victim].kill()
-        processes.wait_until(lambda: self.state.cells()[cell][0] > epoch,
-                             60, 'takeover', interval=0.01)
+        waiting.wait_until(lambda: self.state.cells()[cell][0] > epoch,
+                           60, 'takeover', interval=0.01)
         takeover = time.monotonic() - killed
         self.consumer.wait_all(servers, 'DOWN', 60)
         last = max(e['received'] for e in self.consumer.of(servers, 'DOWN'))

@@ -53,6 +53,7 @@ from host_status_ext.notifier import migration  # noqa: E402
 from host_status_ext.notifier import shared_state  # noqa: E402
 from tests import notifier_processes as processes  # noqa: E402
 from tools.minicloud import events  # noqa: E402
+from tools import waiting  # noqa: E402
 
 CONF = nova.conf.CONF
 TOPIC = 'hsn_scale'
@@ -87,8 +88,8 @@ def measure(args, workdir, transport_url):
         # NOTE: the records were written with the cloud, minutes ago for
         # the first cells of a large one: heartbeats first, or the
         # notifier's first reads find them UNKNOWN.
-        processes.wait_until(lambda: os.path.exists(marker), 300,
-                             'the first heartbeats', interval=0.2)
+        waiting.wait_until(lambda: os.path.exists(marker), 300,
+                           'the first heartbeats', interval=0.2)
         return _measure(args, cloud, workdir, transport_url, ncells, hosts)
     finally:
         beating.kill()
@@ -115,7 +116,7 @@ def _measure(args, cloud, workdir, transport_url, ncells, hosts):
     cloud.announcer = processes.Announcer(transport_url)
     svc.start()
     try:
-        processes.wait_until(
+        waiting.wait_until(
             lambda: len(mgr.workers) == ncells and all(
                 w.state.baselined for w in mgr.workers.values()),
             600, 'every cell baselined', interval=0.5)

@@ -35,6 +35,7 @@ import oslo_messaging
 import sqlalchemy as sa
 
 from host_status_ext.notifier import migration
+from tools import waiting
 
 TOPIC = 'hsn_ha_test'
 CELL0_UUID = '00000000-0000-0000-0000-000000000000'
@@ -48,17 +49,6 @@ def free_port():
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def wait_until(check, timeout, what, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError('%s: not within %.1f s' % (what, timeout))
-        time.sleep(interval)
 
 
 def _port_open(port):
@@ -91,7 +81,7 @@ class RedisServer(fixtures.Fixture):
              '--dir', self.dir, '--save', '', '--appendonly', 'no'],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(self._stop)
-        wait_until(lambda: _port_open(self.port), 20, 'redis-server')
+        waiting.wait_until(lambda: _port_open(self.port), 20, 'redis-server')
 
     def _stop(self):
         terminate(self.proc)
@@ -118,7 +108,7 @@ class EtcdServer(fixtures.Fixture):
              '--initial-cluster', 'hsn-test=http://127.0.0.1:%d' % peer],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(self._stop)
-        wait_until(lambda: _port_open(self.port), 30, 'etcd')
+        waiting.wait_until(lambda: _port_open(self.port), 30, 'etcd')
 
     def _stop(self):
         terminate(self.proc)

@@ -18,6 +18,7 @@ import testtools
 from host_status_ext.notifier import coordination
 from tests import notifier_processes as processes
 from tools.minicloud import events
+from tools import waiting
 
 TAKEOVER = 2          # takeover_timeout of the notifiers under test
 EVENT_TIMEOUT = 30    # bounds a wait for events (takeover included)
@@ -103,10 +104,10 @@ class HATestCase(testtools.TestCase):
             return set(seen) == cells and all(
                 b and o and o.split('.')[0] in names
                 for _, o, b in seen.values()) and seen
-        first = processes.wait_until(settled, 60, 'cells baselined')
+        first = waiting.wait_until(settled, 60, 'cells baselined')
         while True:
             time.sleep(1.0)
-            now = processes.wait_until(settled, 60, 'cells baselined')
+            now = waiting.wait_until(settled, 60, 'cells baselined')
             if now == first:
                 return now
             first = now
@@ -144,15 +145,15 @@ class TestKillAtEachPoint(HATestCase):
         owner = self.owner_of('cell1')
         servers = self.cloud.servers[self.HOST]
         self.cloud.set_forced_down(self.HOST, True)
-        processes.wait_until(lambda: os.path.exists(marker), EVENT_TIMEOUT,
-                             'an instance reached %s' % point)
+        waiting.wait_until(lambda: os.path.exists(marker), EVENT_TIMEOUT,
+                           'an instance reached %s' % point)
         dead = {'a': a, 'b': b}[owner]
         survivor = {'a': b, 'b': a}[owner]
-        processes.wait_until(lambda: not dead.alive(), 10, 'the kill')
+        waiting.wait_until(lambda: not dead.alive(), 10, 'the kill')
         self.assertEqual(-9, dead.proc.returncode)
         self.consumer.wait_all(servers, 'DOWN', EVENT_TIMEOUT)
         cell = self.cloud.cells['cell1']
-        processes.wait_until(
+        waiting.wait_until(
             lambda: self.state.host(cell, self.HOST) == ('DOWN', None, None),
             EVENT_TIMEOUT, 'the change committed')
         time.sleep(1.0)  # room for a wrong extra copy to arrive
@@ -273,7 +274,7 @@ class TestBrokerDown(HATestCase):
             for cell_name, host in (('cell1', 'cell1-host0'),
                                     ('cell2', 'cell2-host1')):
                 cell = self.cloud.cells[cell_name]
-                row = processes.wait_until(
+                row = waiting.wait_until(
                     lambda: (self.state.host(cell, host) or [0, None])[1]
                     and self.state.host(cell, host), 20,
                     'the change of %s pending' % host)

@@ -13,6 +13,7 @@ import time
 
 from tests.functional.notifier import test_ha
 from tests import notifier_processes as processes
+from tools import waiting
 
 # Far longer than any wait below: what arrives came through a wake-up.
 NO_FULL_READ = 600
@@ -26,8 +27,8 @@ class TestWokenByNova(test_ha.HATestCase):
         kw.setdefault('full_read_interval', NO_FULL_READ)
         n = self.start('a', **kw)
         self.wait_settled({'a'})
-        processes.wait_until(lambda: 'Listening to nova' in n.log_text(),
-                             30, 'the listener bound its queue')
+        waiting.wait_until(lambda: 'Listening to nova' in n.log_text(),
+                           30, 'the listener bound its queue')
         return n
 
     def test_force_down_and_up_reach_the_bus_without_the_full_read(self):
@@ -135,12 +136,12 @@ class TestHungCell(test_ha.HATestCase):
     def test_a_hung_cell_holds_back_no_other_cell(self):
         n = self.start('a', full_read_interval=NO_FULL_READ, cell_timeout=2)
         hung = self.cloud.cells['hung1']
-        processes.wait_until(
+        waiting.wait_until(
             lambda: all(self.state.cells().get(c, (0, 0, False))[2]
                         for name, c in self.cloud.cells.items()
                         if name != 'hung1'), 60, 'cells baselined')
-        processes.wait_until(lambda: 'Listening to nova' in n.log_text(),
-                             30, 'the listener bound its queue')
+        waiting.wait_until(lambda: 'Listening to nova' in n.log_text(),
+                           30, 'the listener bound its queue')
         for host in ('cell1-host0', 'cell2-host1'):
             servers = self.cloud.servers[host]
             self.cloud.set_forced_down(host, True)

@@ -22,6 +22,7 @@ from tests.functional.notifier import base
 from tests.functional.notifier import test_ha
 from tests import notifier_processes as processes
 from tools import nova_paste
+from tools import waiting
 
 # Bounds a wait for events (a loaded machine); nothing is timed.
 EVENT_TIMEOUT = 30
@@ -67,11 +68,11 @@ class TestNovaAnnounces(base.NotifierTestCase):
         svc = factory.make_service(base.CONF, manager)
         svc.start()
         self.addCleanup(svc.stop)
-        processes.wait_until(
+        waiting.wait_until(
             lambda: len(manager.workers) == 2 and all(
                 w.state.baselined for w in manager.workers.values()),
             EVENT_TIMEOUT, 'both cells read')
-        processes.wait_until(
+        waiting.wait_until(
             lambda: any(svc.listener._listeners.values()), EVENT_TIMEOUT,
             'the listener bound its queue')
         time.sleep(0.5)
