@@ -8,9 +8,7 @@ nothing for it; no change is lost. Waits are bounded; nothing is timed.
 """
 
 import os
-import shutil
 import time
-import unittest
 
 import fixtures
 import testtools
@@ -22,44 +20,12 @@ from tools import waiting
 
 TAKEOVER = 2          # takeover_timeout of the notifiers under test
 EVENT_TIMEOUT = 30    # bounds a wait for events (takeover included)
-HA_BINARIES = ('redis-server', 'etcd', 'rabbitmq-server')
 
 
-def in_ci():
-    """Whether this run is CI's (``CI=true``, as CI systems set it)."""
-    return os.environ.get('CI', '').lower() in ('true', '1', 'yes')
-
-
-def need_ha_binaries():
-    """Skip unless redis, etcd and RabbitMQ are installed; fail in CI."""
-    # NOTE: .ci/run installs them; a developer's machine may lack them,
-    # and skips. In CI (CI=true) a missing one fails the run: a skip
-    # there would hide the whole suite behind "0 failed".
-    missing = [binary for binary in HA_BINARIES if not shutil.which(binary)]
-    if missing:
-        reason = ('%s not installed (Debian: redis-server, etcd-server, '
-                  'rabbitmq-server)' % ', '.join(missing))
-        if in_ci():
-            raise AssertionError('CI=true and ' + reason)
-        raise unittest.SkipTest(reason)
-
-
-class HATestCase(testtools.TestCase):
+class HATestCase(processes.RabbitPerClass, testtools.TestCase):
     """A broker per class; redis, nova's databases, a state DB per test."""
 
     BACKEND = processes.RedisServer
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        need_ha_binaries()
-        cls.rabbit = processes.RabbitNode()
-        cls.rabbit.setUp()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.rabbit.cleanUp()
-        super().tearDownClass()
 
     def setUp(self):
         super().setUp()

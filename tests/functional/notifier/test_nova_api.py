@@ -19,7 +19,6 @@ import oslo_messaging
 from host_status_ext.notifier import factory
 from host_status_ext import status
 from tests.functional.notifier import base
-from tests.functional.notifier import test_ha
 from tests import notifier_processes as processes
 from tools import nova_paste
 from tools import waiting
@@ -28,19 +27,7 @@ from tools import waiting
 EVENT_TIMEOUT = 30
 
 
-class TestNovaAnnounces(base.NotifierTestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        test_ha.need_ha_binaries()
-        cls.rabbit = processes.RabbitNode()
-        cls.rabbit.setUp()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.rabbit.cleanUp()
-        super().tearDownClass()
+class TestNovaAnnounces(processes.RabbitPerClass, base.NotifierTestCase):
 
     def setUp(self):
         super().setUp()
