@@ -27,16 +27,24 @@ import random
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from owner_callback_bench import summary  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
 from tools.minicloud import client  # noqa: E402
 from tools.minicloud import events  # noqa: E402
 from tools.minicloud import layout  # noqa: E402
 from tools.minicloud import scenario  # noqa: E402
+from tools import stats  # noqa: E402
 
 PREFIX = 'nbench-'
 TIMEOUT = 60
+
+
+def summary(values):
+    """One line: p50, p99 (nearest rank), the worst and the count."""
+    got = stats.summary(values)
+    return 'p50 %.3f s, p99 %.3f s, max %.3f s (%d runs)' % (
+        got['p50'], got['p99'], got['max'], got['n'])
 
 
 def servers_on(owner, host, count):
