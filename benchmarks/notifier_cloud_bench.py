@@ -121,6 +121,8 @@ def main(argv=None):
     results = {'load_before': os.getloadavg(), 'args': vars(args),
                'sizes': {}}
     scenario.heal(admin)
+    scenario.room_for(admin, owner, max(
+        int(x) for x in args.sizes.split(',')))
     watcher = events.EventWatcher().start()
     hosts = {1: layout.COMPUTE_HOSTS[2]}
     try:

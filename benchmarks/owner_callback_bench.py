@@ -369,11 +369,7 @@ def main(argv=None):
     policy.write(owner_line=True)
     scenario.heal(bench.admin)
     sizes = [int(x) for x in args.sizes.split(',')]
-    # Room for the largest size beside the e2e tests' servers.
-    bench.admin.set_compute_quotas(bench.owner.current_project_id,
-                                   instances=max(sizes) + 100,
-                                   cores=2 * max(sizes) + 200,
-                                   ram=64 * (max(sizes) + 100) * 2)
+    scenario.room_for(bench.admin, bench.owner, max(sizes))
     try:
         for path in args.path.split(','):
             owner_path.use(path)
