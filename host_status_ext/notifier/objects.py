@@ -82,6 +82,23 @@ class HostStatusNotificationObject(ovo_base.VersionedObject):
         self.obj_reset_changes(recursive=False)
 
 
+class Envelope(object):
+    """What the envelopes share: sending themselves, payload and event id.
+
+    A plain mixin, not a versioned object: the envelopes' fields (and so
+    their fingerprints) stay their own.
+    """
+
+    def emit(self, sender):
+        """Send this notification; raise if it was not accepted.
+
+        :param sender: a :class:`host_status_ext.notifier.delivery.Sender`.
+        :raises delivery.DeliveryFailed: the broker did not take it.
+        """
+        sender.send(self.publisher_id, self.event_type, self.priority,
+                    self.payload.obj_to_primitive(), self.payload.event_id)
+
+
 class HostStatusField(fields.BaseEnumField):
     AUTO_TYPE = fields.Enum(valid_values=status.ALL_VALUES)
 
@@ -137,7 +154,8 @@ class HostStatusSummaryPayload(HostStatusNotificationObject):
 
 
 @HostStatusObjectRegistry.register
-class HostStatusSummaryNotification(HostStatusNotificationObject):
+class HostStatusSummaryNotification(Envelope,
+                                    HostStatusNotificationObject):
     """Envelope of a summary: priority, event type, publisher, payload."""
 
     # Version 1.0: Initial version
@@ -150,14 +168,10 @@ class HostStatusSummaryNotification(HostStatusNotificationObject):
         'payload': fields.ObjectField('HostStatusSummaryPayload'),
     }
 
-    def emit(self, sender):
-        """Send this notification; raise if it was not accepted."""
-        sender.send(self.publisher_id, self.event_type, self.priority,
-                    self.payload.obj_to_primitive(), self.payload.event_id)
-
 
 @HostStatusObjectRegistry.register
-class HostStatusChangeNotification(HostStatusNotificationObject):
+class HostStatusChangeNotification(Envelope,
+                                   HostStatusNotificationObject):
     """Envelope: priority, event type, publisher and the payload."""
 
     # Version 1.0: Initial version
@@ -169,12 +183,3 @@ class HostStatusChangeNotification(HostStatusNotificationObject):
         'publisher_id': fields.StringField(),
         'payload': fields.ObjectField('HostStatusChangePayload'),
     }
-
-    def emit(self, sender):
-        """Send this notification; raise if it was not accepted.
-
-        :param sender: a :class:`host_status_ext.notifier.delivery.Sender`.
-        :raises delivery.DeliveryFailed: the broker did not take it.
-        """
-        sender.send(self.publisher_id, self.event_type, self.priority,
-                    self.payload.obj_to_primitive(), self.payload.event_id)
