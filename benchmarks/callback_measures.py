@@ -217,18 +217,12 @@ def where_time_goes(raw, service, events):
     """
     counts = {name: 0 for name, _ in PARTS[service]}
     total = 0
-    with open(raw) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            stack, _, count = line.rpartition(' ')
-            count = int(count)
-            total += count
-            for name, patterns in PARTS[service]:
-                if any(p in stack for p in patterns):
-                    counts[name] += count
-                    break
+    for stack, count in pyspy.stacks(raw):
+        total += count
+        for name, patterns in PARTS[service]:
+            if any(p in stack for p in patterns):
+                counts[name] += count
+                break
     scale = 1000.0 / pyspy.RATE / max(1, events)
     lines = ['%s: %.2f ms of thread time per event (py-spy, %d samples, '
              '%d events)' % (service, total * scale, total, events)]

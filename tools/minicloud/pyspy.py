@@ -38,9 +38,17 @@ def record(pid, seconds, out, native=False):
                             stderr=subprocess.DEVNULL)
 
 
-def _frames(line):
-    stack, _, count = line.rpartition(' ')
-    return stack.split(';'), int(count)
+def stacks(raw):
+    """``(stack, samples)`` of each line of py-spy's collapsed-stack file.
+
+    *stack* is the line's ``;``-joined frames, as py-spy wrote them.
+    """
+    with open(raw) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                stack, _, count = line.rpartition(' ')
+                yield stack, int(count)
 
 
 def summary(raw, top=25, match=None):
@@ -51,19 +59,14 @@ def summary(raw, top=25, match=None):
     own = collections.Counter()
     under = collections.Counter()
     total = 0
-    with open(raw) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            frames, count = _frames(line)
-            total += count
-            # The first frame is the process, the second the thread.
-            frames = [fr for fr in frames[2:] if fr]
-            if frames:
-                own[frames[-1]] += count
-            for frame in set(frames):
-                under[frame] += count
+    for stack, count in stacks(raw):
+        total += count
+        # The first frame is the process, the second the thread.
+        frames = [fr for fr in stack.split(';')[2:] if fr]
+        if frames:
+            own[frames[-1]] += count
+        for frame in set(frames):
+            under[frame] += count
     lines = ['%s: %d samples' % (raw, total)]
     for title, counter in (('own samples', own),
                            ('samples under it (inclusive)', under)):
