@@ -34,6 +34,17 @@ def definition(event_type):
     return found
 
 
+def assert_traits_read_fields_of(test, traits, payload_class):
+    """Each trait but ``service`` reads a field *payload_class* has."""
+    fields = set(payload_class.fields)
+    for name, trait in traits.items():
+        if name == 'service':
+            continue
+        match = DATA_PATH.match(trait['fields'])
+        test.assertIsNotNone(match, (name, trait['fields']))
+        test.assertIn(match.group(1), fields, name)
+
+
 class TestEventDefinitions(testtools.TestCase):
 
     def setUp(self):
@@ -47,13 +58,8 @@ class TestEventDefinitions(testtools.TestCase):
             [d['event_type'] for d in load('event_definitions.yaml')])
 
     def test_every_payload_trait_reads_a_field_of_the_payload(self):
-        fields = set(objects.HostStatusChangePayload.fields)
-        for name, trait in self.traits.items():
-            if name == 'service':
-                continue
-            match = DATA_PATH.match(trait['fields'])
-            self.assertIsNotNone(match, (name, trait['fields']))
-            self.assertIn(match.group(1), fields, name)
+        assert_traits_read_fields_of(
+            self, self.traits, objects.HostStatusChangePayload)
 
     def test_the_traits_an_alarm_matches(self):
         def source(name):
@@ -87,13 +93,8 @@ class TestSummaryDefinition(testtools.TestCase):
         self.traits = definition(objects.SUMMARY_EVENT_TYPE)['traits']
 
     def test_every_payload_trait_reads_a_field_of_the_summary(self):
-        fields = set(objects.HostStatusSummaryPayload.fields)
-        for name, trait in self.traits.items():
-            if name == 'service':
-                continue
-            match = DATA_PATH.match(trait['fields'])
-            self.assertIsNotNone(match, (name, trait['fields']))
-            self.assertIn(match.group(1), fields, name)
+        assert_traits_read_fields_of(
+            self, self.traits, objects.HostStatusSummaryPayload)
 
     def test_project_from_the_payload_no_user_no_host(self):
         for name in ('project_id', 'tenant_id'):
