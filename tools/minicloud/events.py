@@ -14,7 +14,10 @@ event type (the topic, ``versioned_notifications``, is also the one nova's
 own versioned notifications use). On RabbitMQ each watcher reads a queue
 of its own (an oslo.messaging listener pool), so it sees every event sent
 while it runs and takes none away from another consumer; it deletes that
-queue when it stops, or RabbitMQ would keep filling it.
+queue when it stops, or RabbitMQ would keep filling it. Across a restart
+of the broker only the topic's default queue is sure to be there before
+the first event is sent (the sender declares it too), hence
+``shared_queue``.
 """
 
 import collections
@@ -66,11 +69,18 @@ class EventWatcher(object):
     :param transport: an oslo.messaging transport to listen on instead of
         *url* (oslo.messaging's fake transport is one per object).
     :param exchange: nova's (``nova``); None for the transport's default.
+    :param shared_queue: read the topic's default queue (``<topic>.info``)
+        instead of a queue of its own. oslo.messaging's sender declares
+        that queue before each publish, so an event sent by a sender that
+        reconnected to a restarted broker before this watcher did is kept
+        for it; a queue of its own would not exist yet and the event would
+        be dropped by the broker. It is not deleted at stop, and other
+        readers of it take their share.
     """
 
     def __init__(self, on_event=None, url=configs.RABBIT,
                  topic=layout.NOTIFIER_TOPIC, transport=None,
-                 exchange=layout.NOTIFICATION_EXCHANGE):
+                 exchange=layout.NOTIFICATION_EXCHANGE, shared_queue=False):
         self.on_event = on_event
         self.url = url
         self._events = []
@@ -86,7 +96,8 @@ class EventWatcher(object):
         # NOTE: a queue of its own on RabbitMQ; the fake transport's
         # listeners each see every message anyway.
         self.pool = None
-        if url.startswith('rabbit:') and self._own_transport:
+        if (url.startswith('rabbit:') and self._own_transport and
+                not shared_queue):
             self.pool = 'minicloud-events-%s' % uuid.uuid4().hex[:8]
         self.listener = oslo_messaging.get_notification_listener(
             self.transport,
