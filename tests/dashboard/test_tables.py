@@ -1,9 +1,12 @@
 """The Host Status column in Horizon's own Instances tables."""
 
+from unittest import mock
+
 from django.test import RequestFactory
 from django.test import SimpleTestCase
 from django.utils import html
 from horizon.tables import base as tables_base
+from openstack_dashboard.api import nova as api_nova
 from openstack_dashboard.dashboards.admin.instances import \
     tables as admin_tables
 from openstack_dashboard.dashboards.admin.instances import \
@@ -20,6 +23,9 @@ from tests.dashboard import fakes
 HORIZON_TABLES = {'project': project_tables.InstancesTable,
                   'admin': admin_tables.AdminInstancesTable}
 URL = '/project/instances/'
+LIMITS = {'maxTotalInstances': 10, 'totalInstancesUsed': 0,
+          'maxTotalCores': 20, 'totalCoresUsed': 0,
+          'maxTotalRAMSize': 51200, 'totalRAMUsed': 0}
 
 
 def make_table(horizon_table, servers, query=''):
@@ -143,9 +149,15 @@ class LeftOutTest(SimpleTestCase):
             row.datum = servers[0]
             url = row.get_ajax_update_url()
             query = url[url.index('?'):]
-            refreshed = tables.with_host_status(
-                project_tables.InstancesTable)(
-                    RequestFactory().get(URL + query))
+            refresh = RequestFactory().get(URL + query)
+            # NOTE: on a row update Horizon checks its table actions, and
+            # Launch Instance asks nova for the project's limits; there is
+            # no nova here. The user is what Horizon's middleware sets.
+            refresh.user = mock.Mock(tenant_id='demo')
+            with mock.patch.object(api_nova, 'tenant_absolute_limits',
+                                   return_value=LIMITS):
+                refreshed = tables.with_host_status(
+                    project_tables.InstancesTable)(refresh)
             self.assertEqual(shown, tables.COLUMN in refreshed.columns, url)
             self.assertEqual(list(page.columns), list(refreshed.columns))
 
