@@ -105,7 +105,8 @@ class ChildNotifier(processes.Notifier):
             notifications=args.nova_notifications == 'on',
             service_down_time=args.service_down_time,
             report_interval=args.report_interval, topic=TOPIC,
-            send_workers=8, entry=[notifier_child.__file__, self.count_file])
+            send_workers=args.send_workers,
+            entry=[notifier_child.__file__, self.count_file])
         self.state_file = os.path.join(workdir, 'bench.state.json')
 
     def counts(self):
@@ -247,6 +248,9 @@ def main():
     parser.add_argument('--service-down-time', type=int, default=10)
     parser.add_argument('--report-interval', type=int, default=2)
     parser.add_argument('--steady-seconds', type=float, default=30)
+    parser.add_argument('--send-workers', type=int, default=8,
+                        help="the notifier's [host_status_notifier] "
+                             'send_workers')
     parser.add_argument('--workdir')
     parser.add_argument('--json', help='write the figures here too')
     args = parser.parse_args()
@@ -286,6 +290,7 @@ def main():
                'service_down_time': args.service_down_time,
                'report_interval': args.report_interval,
                'hosts': 2 * HOSTS_PER_CELL, 'cells': 2,
+               'send_workers': args.send_workers,
                'reps': args.reps, 'load_before': os.getloadavg()}
     try:
         figures['steady_state'] = steady_state(args, notifier, consumer)
