@@ -12,6 +12,8 @@ import time
 
 import fixtures
 import testtools
+from tooz import coordination as tooz_coordination
+from tooz import hashring
 
 from host_status_ext.notifier import coordination
 from tests import notifier_processes as processes
@@ -47,6 +49,7 @@ class HATestCase(processes.RabbitPerClass, testtools.TestCase):
         self.addCleanup(self.cloud.announcer.cleanup)
         self.notifiers = []
         self.addCleanup(self._stop_notifiers)
+        self._observer = None
 
     def _stop_notifiers(self):
         for n in self.notifiers:
@@ -63,22 +66,47 @@ class HATestCase(processes.RabbitPerClass, testtools.TestCase):
         self.notifiers.append(n)
         return n
 
+    def ring(self):
+        """The cells' ring as the instances compute it: the group now.
+
+        Read through a tooz coordinator of the test's own that never joins
+        the group, so it changes nothing.
+        """
+        if self._observer is None:
+            self._observer = tooz_coordination.get_coordinator(
+                self.redis.url, b'hsn-test-observer')
+            self._observer.start()
+            self.addCleanup(self._observer.stop)
+        try:
+            members = self._observer.get_members(coordination.GROUP).get()
+        except tooz_coordination.GroupNotCreated:
+            members = set()
+        return members, hashring.HashRing(members)
+
     def wait_settled(self, names):
-        """Every cell baselined, owned by one of *names*, for a second."""
+        """Every cell baselined and held by the member the ring gives it.
+
+        The ring is that of the group once every one of *names* has
+        joined. An owner recorded in the state database alone is not
+        enough: while a cell is handed over, the member that released it
+        is still recorded until the one it goes to takes its lock.
+        """
         cells = set(self.cloud.cells.values())
 
         def settled():
             seen = self.state.cells()
-            return set(seen) == cells and all(
-                b and o and o.split('.')[0] in names
-                for _, o, b in seen.values()) and seen
-        first = waiting.wait_until(settled, 60, 'cells baselined')
-        while True:
-            time.sleep(1.0)
-            now = waiting.wait_until(settled, 60, 'cells baselined')
-            if now == first:
-                return now
-            first = now
+            members, ring = self.ring()
+            if ({m.decode().split('.')[0] for m in members} != set(names) or
+                    set(seen) != cells):
+                return None
+            for cell_uuid, (_, owner, baselined) in seen.items():
+                if not (baselined and owner and {owner.encode()} ==
+                        set(ring.get_nodes(cell_uuid.encode()))):
+                    return None
+            return seen
+        return waiting.wait_until(settled, 60, 'cells baselined and held '
+                                  'as the ring of %s gives them'
+                                  % ', '.join(sorted(names)))
 
     def owner_of(self, cell_name):
         _, owner, _ = self.state.cells()[self.cloud.cells[cell_name]]
