@@ -15,6 +15,13 @@ Points: ``before-send`` (the servers looked up, nothing sent),
 ``mid-send`` (the first notification of a host with more than one server
 sent), ``after-send`` (all sent, not committed), ``after-commit``.
 
+``pause``: ONCE_FILE is a trigger instead. Once the test creates it, the
+instance deletes it and sends itself SIGSTOP at the top of its next round
+of upkeep, holding no database connection; ``SIGCONT`` resumes it. A
+SIGSTOP from outside lands anywhere, sometimes while the process holds
+the shared SQLite file's lock, which then keeps every other instance out
+until it resumes (a test of the fencing would see that instead).
+
 It lives outside ``tests.functional``, whose import applies nova's
 test-time patching: a notifier runs as the console script does.
 """
@@ -26,10 +33,12 @@ import signal  # noqa: E402
 import sys  # noqa: E402
 
 from host_status_ext.notifier import emitter  # noqa: E402
+from host_status_ext.notifier import manager  # noqa: E402
 from host_status_ext.notifier import shared_state  # noqa: E402
 from host_status_ext.notifier import state  # noqa: E402
 
-POINTS = ('before-send', 'mid-send', 'after-send', 'after-commit')
+POINTS = ('before-send', 'mid-send', 'after-send', 'after-commit',
+          'pause')
 ONCE = None
 
 
@@ -48,7 +57,24 @@ def die():
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
+def patch_pause():
+    tick = manager.HostStatusNotifierManager.tick
+
+    def pausing_tick(self):
+        try:
+            os.unlink(ONCE)
+        except FileNotFoundError:
+            pass
+        else:
+            os.kill(os.getpid(), signal.SIGSTOP)
+        return tick(self)
+    manager.HostStatusNotifierManager.tick = pausing_tick
+
+
 def patch(point):
+    if point == 'pause':
+        patch_pause()
+        return
     send_all = emitter.Emitter._send_all
 
     def faulty_send_all(self, notifications, key=None):

@@ -17,6 +17,7 @@ listens on the broker as a consumer would
 """
 
 import datetime
+import glob
 import os
 import shutil
 import signal
@@ -539,8 +540,19 @@ class Notifier(object):
         self._signal(signal.SIGKILL)
         self.proc.wait()
 
-    def pause(self):
-        self._signal(signal.SIGSTOP)
+    def stopped(self):
+        """True once a process of the instance is stopped (SIGSTOP)."""
+        for stat in glob.glob('/proc/[0-9]*/stat'):
+            try:
+                with open(stat) as f:
+                    # NOTE: pid (comm) state ppid pgrp ...; comm may hold
+                    # spaces and parentheses.
+                    fields = f.read().rsplit(')', 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid and fields[0] == 'T':
+                return True
+        return False
 
     def resume(self):
         self._signal(signal.SIGCONT)

@@ -198,16 +198,23 @@ class TestKillAtEachPoint(HATestCase):
 class TestPaused(HATestCase):
 
     def test_paused_past_the_timeout_is_fenced_and_sends_nothing(self):
-        a = self.start('a')
-        self.start('b')
+        triggers = {name: os.path.join(self.workdir, 'pause-' + name)
+                    for name in ('a', 'b')}
+        instances = {name: self.start(name, fault='pause',
+                                      fault_once=trigger)
+                     for name, trigger in triggers.items()}
         self.wait_settled({'a', 'b'})
         owner = self.owner_of('cell1')
-        paused = a if owner == 'a' else self.notifiers[1]
+        paused = instances[owner]
         cell = self.cloud.cells['cell1']
         epoch_before = self.state.cells()[cell][0]
         host = 'cell1-host1'
         servers = self.cloud.servers[host]
-        paused.pause()
+        # NOTE: it stops itself between two rounds, holding no database
+        # connection (tests/faulty_notifier.py says why).
+        open(triggers[owner], 'w').close()
+        waiting.wait_until(paused.stopped, EVENT_TIMEOUT,
+                           'the owner of cell1 stopped')
         # A change the paused instance has not seen yet: when it wakes up,
         # its memory says UP and the database says DOWN.
         self.cloud.set_forced_down(host, True)
