@@ -23,6 +23,7 @@ import fixtures
 from nova.api import wsgi as nova_wsgi
 
 from tests.functional import base
+from tests.functional import logcapture
 from tools import nova_paste
 
 
@@ -97,7 +98,9 @@ def _with_filter(test_class):
                   '__qualname__': test_class.__qualname__}
 
     def setUp(self):
-        # Before nova's own setUp, which loads the API.
+        # Before nova's own setUp, which loads the API; logging captured
+        # from before it to after its last cleanup (logcapture says why).
+        self.useFixture(logcapture.WholeTestLogging())
         self.useFixture(FilterInNovasPipeline())
         test_class.setUp(self)
     attributes['setUp'] = setUp

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import testtools
 
 from host_status_ext.notifier import migration
+from tests.functional import logcapture
 
 CONFIG = """[DEFAULT]
 log_file = %(log)s
@@ -28,6 +29,7 @@ class TestDbsyncThenStart(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
+        self.useFixture(logcapture.WholeTestLogging())
         self.dir = self.useFixture(fixtures.TempDir()).path
         self.url = 'sqlite:///' + os.path.join(self.dir, 'state.db')
         self.log = os.path.join(self.dir, 'notifier.log')

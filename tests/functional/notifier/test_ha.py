@@ -16,6 +16,7 @@ from tooz import coordination as tooz_coordination
 from tooz import hashring
 
 from host_status_ext.notifier import coordination
+from tests.functional import logcapture
 from tests import notifier_processes as processes
 from tools.minicloud import events
 from tools import waiting
@@ -32,6 +33,9 @@ class HATestCase(processes.RabbitPerClass, testtools.TestCase):
 
     def setUp(self):
         super().setUp()
+        # NOTE: this process's own logging (oslo.messaging's errors while
+        # the broker is stopped, above all) into the test's details.
+        self.useFixture(logcapture.WholeTestLogging())
         self.workdir = self.useFixture(fixtures.TempDir()).path
         self.redis = self.useFixture(self.BACKEND())
         self.cloud = self.useFixture(processes.Cloud(cells=2, hosts=2,
@@ -317,6 +321,10 @@ class TestCoordinator(testtools.TestCase):
     """Two coordinators on a real redis: the cells split, then move."""
 
     CELLS = ['cell-%d' % i for i in range(8)]
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(logcapture.WholeTestLogging())
 
     def coordinator(self, name, url):
         c = coordination.CellCoordinator(url, name, 2)
